@@ -1,0 +1,42 @@
+"""budtiktok: HuggingFace-exact tokenizers compiled with Numba.
+
+>>> import budtiktok
+>>> tok = budtiktok.Tokenizer.from_file("tokenizer.json")      # doctest: +SKIP
+>>> tok.encode("Hello world").tokens                            # doctest: +SKIP
+['[CLS]', 'hello', 'world', '[SEP]']
+"""
+from ._version import __version__
+from .encoding import BatchEncoding, Encoding
+from .errors import TokenizerConfigError, UnsupportedComponentError
+from .tokenizer import BatchArrays, Tokenizer
+
+
+def info() -> dict:
+    """Versions, the host CPU features the kernels are compiled for, threads and cache locations."""
+    import numba
+    import numpy
+    import unicodedata2
+
+    from . import cache, dispatch
+
+    return {
+        "budtiktok": __version__,
+        "numba": numba.__version__,
+        "numpy": numpy.__version__,
+        "unicode_data": unicodedata2.unidata_version,
+        "cpu": dispatch.host_cpu(),
+        "threads": numba.get_num_threads(),
+        "table_cache": str(cache.cache_dir()),
+        "kernel_cache": numba.config.CACHE_DIR or "__pycache__ beside the kernels",
+    }
+
+
+def warmup(tokenizer: "Tokenizer | None" = None) -> float:
+    """Compile (or load from Numba's cache) every kernel a tokenizer uses; returns seconds taken."""
+    from .warmup import run_warmup
+
+    return run_warmup(tokenizer)
+
+
+__all__ = ["Tokenizer", "Encoding", "BatchEncoding", "BatchArrays", "TokenizerConfigError",
+           "UnsupportedComponentError", "info", "warmup", "__version__"]

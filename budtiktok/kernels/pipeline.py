@@ -1,0 +1,342 @@
+"""The per-text encoding driver and the batch drivers (serial and ``prange``).
+
+One text goes: added tokens on the raw text → normalizer on each remaining piece → added tokens
+marked ``normalized`` → pre-tokenizer → model. The result per token is its id, its offsets in
+original chars (relative to the text), its word index and ``added``: 0 for a model token, else
+``ADDED | NORMALIZED_MATCH? | leading << 2 | trailing << 16`` where leading/trailing count the
+whitespace (or 'Ġ') chars at the ends of the matched text, which offset trimming needs.
+Texts arrive as one UTF-8 buffer with per-row byte and char offsets; a row whose byte and char
+counts agree is ASCII and takes the fused fast path when the pipeline allows it.
+"""
+import numpy as np
+from numba import prange
+
+from ._jit import inline_kernel, kernel, parallel_kernel
+from .added_tokens import find_added_tokens
+from .normalizers import run_normalizer
+from .pre_tokenizers import ascii_bert, run_pre_tokenizer
+from .wordpiece import wordlevel, wordpiece
+
+MODEL_WORDPIECE = 0
+MODEL_WORDLEVEL = 1
+
+ADDED = 1
+NORMALIZED_MATCH = 2           # matched on normalized text (token string = normalized slice)
+SPACE_LIKE_BYTE_CHAR = 0x120   # 'Ġ', the byte-level alphabet's space: trimmed like whitespace
+TRIM_FIELD_MAX = 0x3FFF
+WHITESPACE = 1 << 0
+
+ERROR_NO_UNK = 1
+
+
+@inline_kernel
+def read_text(text, lo, hi, cp, src):
+    """Decode UTF-8 bytes ``text[lo:hi]`` into code points; ``src`` gets each char's index in the
+    row. Returns the number of chars."""
+    n = 0
+    i = lo
+    while i < hi:
+        b = np.int32(text[i])
+        if b < 0x80:
+            c = b
+            i += 1
+        elif b < 0xE0:
+            c = ((b & 0x1F) << 6) | (np.int32(text[i + 1]) & 0x3F)
+            i += 2
+        elif b < 0xF0:
+            c = ((b & 0x0F) << 12) | ((np.int32(text[i + 1]) & 0x3F) << 6) | (np.int32(text[i + 2]) & 0x3F)
+            i += 3
+        else:
+            c = (((b & 0x07) << 18) | ((np.int32(text[i + 1]) & 0x3F) << 12)
+                 | ((np.int32(text[i + 2]) & 0x3F) << 6) | (np.int32(text[i + 3]) & 0x3F))
+            i += 4
+        cp[n] = c
+        src[n] = n
+        n += 1
+    return n
+
+
+@kernel
+def utf8_row_offsets(text, row_chars):
+    """Byte offset of every row start, from the char offsets (one pass over the buffer)."""
+    n_rows = row_chars.shape[0] - 1
+    row_bytes = np.empty(n_rows + 1, np.int64)
+    row = 0
+    chars = 0
+    for i in range(text.shape[0]):
+        if (text[i] & 0xC0) != 0x80:
+            while row <= n_rows and row_chars[row] == chars:
+                row_bytes[row] = i
+                row += 1
+            chars += 1
+    while row <= n_rows:
+        row_bytes[row] = text.shape[0]
+        row += 1
+    return row_bytes
+
+
+@inline_kernel
+def added_match_info(cp, flags, start, stop, kind):
+    """The ``added`` value of an added-token match ``cp[start:stop]``."""
+    leading = 0
+    while start + leading < stop and (cp[start + leading] == SPACE_LIKE_BYTE_CHAR
+                                      or flags[cp[start + leading]] & WHITESPACE):
+        leading += 1
+    trailing = 0
+    while stop - trailing > start and (cp[stop - 1 - trailing] == SPACE_LIKE_BYTE_CHAR
+                                       or flags[cp[stop - 1 - trailing]] & WHITESPACE):
+        trailing += 1
+    return kind | (min(leading, TRIM_FIELD_MAX) << 2) | (min(trailing, TRIM_FIELD_MAX) << 16)
+
+
+@kernel
+def _grown(array, size):
+    grown = np.empty(size, array.dtype)
+    grown[: array.shape[0]] = array
+    return grown
+
+
+@inline_kernel
+def _model_tokens(cp, piece_start, piece_end, n_pieces, first_word, model, out_ids, out_start, out_end, out_word, m):
+    """Run the model over the pieces into the output columns; returns the new count or -1."""
+    kind, cells, continuation_node, unk_id, max_chars = model
+    if kind == MODEL_WORDPIECE:
+        return wordpiece(cp, piece_start, piece_end, n_pieces, first_word, cells, continuation_node, unk_id,
+                         max_chars, out_ids, out_start, out_end, out_word, m)
+    return wordlevel(cp, piece_start, piece_end, n_pieces, first_word, cells, unk_id,
+                     out_ids, out_start, out_end, out_word, m)
+
+
+@inline_kernel
+def _whole(n, seg_start, seg_end, seg_token):
+    """One plain-text segment covering everything (none for empty text); returns the count."""
+    seg_start[0] = 0
+    seg_end[0] = n
+    seg_token[0] = -1
+    return 1 if n > 0 else 0
+
+
+@inline_kernel
+def _added_token(cp, flags, start, stop, token_id, kind, word, out_ids, out_start, out_end, out_word,
+                 out_added, m):
+    """Append one added-token match (offsets = its span); returns (m, next word)."""
+    out_ids[m] = token_id
+    out_start[m] = start
+    out_end[m] = stop
+    out_word[m] = word
+    out_added[m] = added_match_info(cp, flags, start, stop, kind)
+    return m + 1, word + 1
+
+
+@kernel
+def _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end, out_word,
+                       out_added, m, errors, row):
+    """Model tokens for the pieces, offsets mapped back to original chars; returns (m, next word)."""
+    segment_first = m
+    m = _model_tokens(ncp, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end, out_word, m)
+    if m < 0:
+        errors[row] = ERROR_NO_UNK
+        m = segment_first
+    for t in range(segment_first, m):
+        first_src = nsrc[out_start[t]]
+        last_src = nsrc[out_end[t] - 1]
+        out_start[t] = first_src if first_src >= 0 else 0
+        out_end[t] = last_src + 1 if last_src >= 0 else 0
+        out_added[t] = 0
+    return m, word + n_pieces
+
+
+@kernel
+def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, char_tables, form_tables,
+                  normalizer, pre_tokenizer, ascii_mode, model, raw_added, normalized_added, counts, errors):
+    """Encode texts ``first_row..last_row`` serially into fresh arrays (ids, start, end, word, added)."""
+    flags = char_tables[0]
+    program, program_chars = normalizer
+    raw_cells, raw_token_ids, raw_options = raw_added
+    norm_cells, norm_token_ids, norm_options = normalized_added
+    has_raw_added = raw_token_ids.shape[0] > 0
+    has_normalized_added = norm_token_ids.shape[0] > 0
+
+    capacity = 16
+    for row in range(first_row, last_row):
+        capacity += row_bytes[row + 1] - row_bytes[row]
+    out_ids = np.empty(capacity, np.int32)
+    out_start = np.empty(capacity, np.int32)
+    out_end = np.empty(capacity, np.int32)
+    out_word = np.empty(capacity, np.int32)
+    out_added = np.empty(capacity, np.int32)
+
+    scratch = 0
+    cp = np.empty(0, np.int32)
+    src = np.empty(0, np.int32)
+    norm_a_cp = np.empty(0, np.int32)
+    norm_a_src = np.empty(0, np.int32)
+    norm_b_cp = np.empty(0, np.int32)
+    norm_b_src = np.empty(0, np.int32)
+    seg_start = np.empty(0, np.int64)
+    seg_end = np.empty(0, np.int64)
+    seg_token = np.empty(0, np.int32)
+    seg2_start = np.empty(0, np.int64)
+    seg2_end = np.empty(0, np.int64)
+    seg2_token = np.empty(0, np.int32)
+    piece_a_start = np.empty(0, np.int64)
+    piece_a_end = np.empty(0, np.int64)
+    piece_b_start = np.empty(0, np.int64)
+    piece_b_end = np.empty(0, np.int64)
+
+    m = 0
+    for row in range(first_row, last_row):
+        lo = row_bytes[row]
+        n = row_bytes[row + 1] - lo
+        normalized_capacity = n * expansion + 8
+        if n + 1 > scratch or normalized_capacity > norm_a_cp.shape[0]:
+            scratch = max(n + 1, 2 * scratch)
+            big = scratch * expansion + 8
+            cp = np.empty(big, np.int32)
+            src = np.empty(big, np.int32)
+            seg_start = np.empty(scratch + 1, np.int64)
+            seg_end = np.empty(scratch + 1, np.int64)
+            seg_token = np.empty(scratch + 1, np.int32)
+            norm_a_cp = np.empty(big, np.int32)
+            norm_a_src = np.empty(big, np.int32)
+            norm_b_cp = np.empty(big, np.int32)
+            norm_b_src = np.empty(big, np.int32)
+            seg2_start = np.empty(big, np.int64)
+            seg2_end = np.empty(big, np.int64)
+            seg2_token = np.empty(big, np.int32)
+            piece_a_start = np.empty(big, np.int64)
+            piece_a_end = np.empty(big, np.int64)
+            piece_b_start = np.empty(big, np.int64)
+            piece_b_end = np.empty(big, np.int64)
+        needed = m + n * (expansion + 1) + 2
+        if needed > out_ids.shape[0]:
+            size = max(needed, 2 * out_ids.shape[0])
+            out_ids = _grown(out_ids, size)
+            out_start = _grown(out_start, size)
+            out_end = _grown(out_end, size)
+            out_word = _grown(out_word, size)
+            out_added = _grown(out_added, size)
+
+        first_token = m
+        word = 0
+        if ascii_mode and not has_normalized_added and n == row_chars[row + 1] - row_chars[row]:
+            raw = text[lo:lo + n]
+            if has_raw_added:
+                n_seg = find_added_tokens(raw, 0, n, flags, raw_cells, raw_token_ids, raw_options,
+                                          seg_start, seg_end, seg_token)
+            else:
+                n_seg = _whole(n, seg_start, seg_end, seg_token)
+            for s in range(n_seg):
+                if seg_token[s] >= 0:
+                    m, word = _added_token(raw, flags, seg_start[s], seg_end[s], seg_token[s], ADDED, word,
+                                           out_ids, out_start, out_end, out_word, out_added, m)
+                    continue
+                n_pieces = ascii_bert(raw, seg_start[s], seg_end[s], flags, ascii_mode, cp, src,
+                                      piece_a_start, piece_a_end)
+                m, word = _model_and_offsets(cp, src, piece_a_start, piece_a_end, n_pieces, word, model,
+                                             out_ids, out_start, out_end, out_word, out_added, m, errors, row)
+            counts[row] = m - first_token
+            continue
+
+        n = read_text(text, lo, lo + n, cp, src)
+        if has_raw_added:
+            n_seg = find_added_tokens(cp, 0, n, flags, raw_cells, raw_token_ids, raw_options,
+                                      seg_start, seg_end, seg_token)
+        else:
+            n_seg = _whole(n, seg_start, seg_end, seg_token)
+        for s in range(n_seg):
+            if seg_token[s] >= 0:
+                m, word = _added_token(cp, flags, seg_start[s], seg_end[s], seg_token[s], ADDED, word,
+                                       out_ids, out_start, out_end, out_word, out_added, m)
+                continue
+            length = seg_end[s] - seg_start[s]
+            if length == n:
+                # the whole text: normalize the raw buffer itself, nothing reads it afterwards
+                ncp, nsrc, nn = run_normalizer(cp, src, n, norm_b_cp, norm_b_src,
+                                               program, program_chars, char_tables, form_tables)
+            else:
+                norm_a_cp[:length] = cp[seg_start[s]:seg_end[s]]
+                norm_a_src[:length] = src[seg_start[s]:seg_end[s]]
+                ncp, nsrc, nn = run_normalizer(norm_a_cp, norm_a_src, length, norm_b_cp, norm_b_src,
+                                               program, program_chars, char_tables, form_tables)
+            if has_normalized_added:
+                n_seg2 = find_added_tokens(ncp, 0, nn, flags, norm_cells, norm_token_ids, norm_options,
+                                           seg2_start, seg2_end, seg2_token)
+            else:
+                n_seg2 = _whole(nn, seg2_start, seg2_end, seg2_token)
+            for s2 in range(n_seg2):
+                if seg2_token[s2] >= 0:
+                    m, word = _added_token(ncp, flags, seg2_start[s2], seg2_end[s2], seg2_token[s2],
+                                           ADDED | NORMALIZED_MATCH, word, out_ids, out_start, out_end, out_word,
+                                           out_added, m)
+                    first_src = nsrc[seg2_start[s2]]
+                    last_src = nsrc[seg2_end[s2] - 1]
+                    out_start[m - 1] = first_src if first_src >= 0 else 0
+                    out_end[m - 1] = last_src + 1 if last_src >= 0 else 0
+                    continue
+                piece_a_start[0] = seg2_start[s2]
+                piece_a_end[0] = seg2_end[s2]
+                p_start, p_end, n_pieces = run_pre_tokenizer(ncp, flags, piece_a_start, piece_a_end, 1,
+                                                             piece_b_start, piece_b_end, pre_tokenizer)
+                m, word = _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model,
+                                             out_ids, out_start, out_end, out_word, out_added, m, errors, row)
+        counts[row] = m - first_token
+    return out_ids[:m], out_start[:m], out_end[:m], out_word[:m], out_added[:m]
+
+
+@kernel
+def encode_serial(text, row_bytes, row_chars, expansion, char_tables, form_tables, normalizer,
+                  pre_tokenizer, ascii_mode, model, raw_added, normalized_added):
+    """Encode every row on the calling thread; returns (ids, start, end, word, added, row_splits, errors)."""
+    n_rows = row_bytes.shape[0] - 1
+    counts = np.zeros(n_rows, np.int64)
+    errors = np.zeros(n_rows, np.int32)
+    # np.int64(0), not a literal 0: the prange driver calls the same specialisation (one compile)
+    ids, start, end, word, added = _encode_chunk(text, row_bytes, row_chars, np.int64(0), n_rows, expansion, char_tables,
+                                                form_tables, normalizer, pre_tokenizer, ascii_mode, model,
+                                                raw_added, normalized_added, counts, errors)
+    row_splits = np.zeros(n_rows + 1, np.int64)
+    row_splits[1:] = np.cumsum(counts)
+    return ids, start, end, word, added, row_splits, errors
+
+
+@parallel_kernel
+def encode_parallel(text, row_bytes, row_chars, chunk_rows, expansion, char_tables, form_tables, normalizer,
+                    pre_tokenizer, ascii_mode, model, raw_added, normalized_added):
+    """Encode chunks of rows (``chunk_rows`` are their boundaries) in parallel, then concatenate."""
+    n_rows = row_bytes.shape[0] - 1
+    n_chunks = chunk_rows.shape[0] - 1
+    counts = np.zeros(n_rows, np.int64)
+    errors = np.zeros(n_rows, np.int32)
+    chunk_ids = [np.empty(0, np.int32) for _ in range(n_chunks)]
+    chunk_start = [np.empty(0, np.int32) for _ in range(n_chunks)]
+    chunk_end = [np.empty(0, np.int32) for _ in range(n_chunks)]
+    chunk_word = [np.empty(0, np.int32) for _ in range(n_chunks)]
+    chunk_added = [np.empty(0, np.int32) for _ in range(n_chunks)]
+    for c in prange(n_chunks):
+        ids, start, end, word, added = _encode_chunk(text, row_bytes, row_chars, chunk_rows[c], chunk_rows[c + 1],
+                                                    expansion, char_tables, form_tables, normalizer,
+                                                    pre_tokenizer, ascii_mode, model, raw_added, normalized_added,
+                                                    counts, errors)
+        chunk_ids[c] = ids
+        chunk_start[c] = start
+        chunk_end[c] = end
+        chunk_word[c] = word
+        chunk_added[c] = added
+    row_splits = np.zeros(n_rows + 1, np.int64)
+    row_splits[1:] = np.cumsum(counts)
+    total = row_splits[n_rows]
+    ids = np.empty(total, np.int32)
+    start = np.empty(total, np.int32)
+    end = np.empty(total, np.int32)
+    word = np.empty(total, np.int32)
+    added = np.empty(total, np.int32)
+    for c in range(n_chunks):
+        at = row_splits[chunk_rows[c]]
+        size = chunk_ids[c].shape[0]
+        ids[at:at + size] = chunk_ids[c]
+        start[at:at + size] = chunk_start[c]
+        end[at:at + size] = chunk_end[c]
+        word[at:at + size] = chunk_word[c]
+        added[at:at + size] = chunk_added[c]
+    return ids, start, end, word, added, row_splits, errors

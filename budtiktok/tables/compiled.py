@@ -1,0 +1,121 @@
+"""Compiling a tokenizer spec into flat, read-only NumPy tables (cached on disk).
+
+``compile_tokenizer(spec, source_hash)`` returns a ``CompiledTokenizer``: every array and scalar
+the kernels need, grouped in the tuples the kernels take, plus the Python-side vocabularies.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import unicodedata2
+
+from ..cache import cached_arrays
+from ..kernels.normalizers import run_normalizer
+from ..kernels.unicode_normalization import normalization_table_args
+from . import char_classes, unicode_normalization
+from .added_tokens import AddedVocabulary, build_added_vocabulary
+from .darts import DoubleArray
+from .normalizers import NormalizerProgram, compile_normalizer
+from .post_processors import PostProcessorTables, compile_post_processor
+from .pre_tokenizers import ascii_bert_mode, compile_pre_tokenizer
+from .wordpiece import check_supported, model_arrays, vocab_trie
+
+
+@lru_cache(maxsize=1)
+def unicode_tables() -> tuple[char_classes.CharTables, unicode_normalization.NormalizationTables]:
+    """The shared character tables, cached on disk per budtiktok and unicodedata2 version."""
+    def build():
+        chars = char_classes.build_char_tables()._asdict()
+        forms = unicode_normalization.build_normalization_tables()._asdict()
+        return {**{f"char.{k}": v for k, v in chars.items()}, **{f"form.{k}": v for k, v in forms.items()}}
+
+    arrays = cached_arrays(f"unicode-{unicodedata2.unidata_version}", build)
+    chars = char_classes.CharTables(**{k[5:]: v for k, v in arrays.items() if k.startswith("char.")})
+    forms = unicode_normalization.NormalizationTables(**{k[5:]: v for k, v in arrays.items() if k.startswith("form.")})
+    return chars, forms
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledTokenizer:
+    """Everything the kernels read, in the argument groups they take."""
+    char_tables: tuple
+    form_tables: tuple
+    normalizer: NormalizerProgram
+    pre_tokenizer: np.ndarray
+    ascii_mode: int              # the fused ASCII fast path's mode, 0 when it does not apply
+    model: tuple
+    added: AddedVocabulary
+    post: PostProcessorTables
+    vocab: dict                  # model vocabulary
+    id_to_token: list            # token string per id (None for unused ids)
+    trim_lead: np.ndarray        # per id: leading whitespace/'Ġ' chars (for offset trimming)
+    trim_trail: np.ndarray
+
+    def normalize(self, text: str) -> str:
+        """Run the normalizer on ``text`` (used for added tokens marked ``normalized``)."""
+        return normalize_text(self.normalizer, self.char_tables, self.form_tables, text)
+
+
+def normalize_text(program: NormalizerProgram, char_tables, form_tables, text: str) -> str:
+    n = len(text)
+    size = n * program.expansion + 8
+    cp = np.zeros(size, np.int32)
+    cp[:n] = np.frombuffer(text.encode("utf-32-le"), dtype=np.int32)
+    src = np.arange(size, dtype=np.int32)
+    out, _, length = run_normalizer(cp, src, n, np.zeros(size, np.int32), np.zeros(size, np.int32),
+                                    program.program, program.chars, char_tables, form_tables)
+    return "".join(map(chr, out[:length]))
+
+
+def _trim_counts(id_to_token: list, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per token string: how many leading / trailing chars are whitespace or 'Ġ'."""
+    def run_length(chars) -> int:
+        count = 0
+        for ch in chars:
+            if ch != "Ġ" and not flags[ord(ch)] & char_classes.WHITESPACE:
+                break
+            count += 1
+        return count
+
+    lead = np.zeros(len(id_to_token), np.int32)
+    trail = np.zeros(len(id_to_token), np.int32)
+    for i, token in enumerate(id_to_token):
+        if token:
+            lead[i] = run_length(token)
+            trail[i] = run_length(reversed(token))
+    return lead, trail
+
+
+def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
+    """Compile ``spec``; the vocabulary trie is cached on disk under ``source_hash``."""
+    check_supported(spec.model)
+    chars, forms = unicode_tables()
+    char_tables = tuple(chars)
+    form_tables = normalization_table_args(forms)
+    max_lowercase = int(np.max(np.diff(chars.lower_starts), initial=1))
+    normalizer = compile_normalizer(spec.normalizer, forms.max_expansion, max_lowercase)
+    pre_tokenizer = compile_pre_tokenizer(spec.pre_tokenizer)
+    post = compile_post_processor(spec.post_processor)
+
+    trie_arrays = cached_arrays(f"vocab-{source_hash}",
+                                lambda: vocab_trie(spec.model.vocab)._asdict())
+    model = model_arrays(spec.model, DoubleArray(**trie_arrays))
+    added = build_added_vocabulary(
+        spec.added_tokens, spec.model.vocab,
+        lambda text: normalize_text(normalizer, char_tables, form_tables, text))
+
+    size = max([*spec.model.vocab.values(), *added.ids, -1]) + 1
+    id_to_token: list = [None] * size
+    for token, token_id in spec.model.vocab.items():
+        id_to_token[token_id] = token
+    for token_id, string in added.id_to_string.items():
+        id_to_token[token_id] = string
+    if post.trim_offsets:
+        trim_lead, trim_trail = _trim_counts(id_to_token, chars.flags)
+    else:
+        trim_lead = trim_trail = np.zeros(size, np.int32)
+    return CompiledTokenizer(char_tables, form_tables, normalizer, pre_tokenizer,
+                             ascii_bert_mode(normalizer.program, pre_tokenizer), model, added, post,
+                             spec.model.vocab, id_to_token, trim_lead, trim_trail)

@@ -1,0 +1,333 @@
+"""``Tokenizer``: the HuggingFace ``tokenizers.Tokenizer`` API over budtiktok's kernels."""
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+from pathlib import Path
+from typing import NamedTuple, Sequence
+
+import numpy as np
+
+from . import dispatch
+from .decoders import build_decoder
+from .encoding import BatchEncoding, Encoding
+from .errors import TokenizerConfigError
+from .kernels import pipeline, post_processors as post
+from .spec import load_spec
+from .spec.truncation_padding import Padding, Truncation
+from .tables.compiled import compile_tokenizer
+
+STRATEGIES = {"longest_first": "LongestFirst", "only_first": "OnlyFirst", "only_second": "OnlySecond"}
+STRATEGY_CODES = {"LongestFirst": post.LONGEST_FIRST, "OnlyFirst": post.ONLY_FIRST, "OnlySecond": post.ONLY_SECOND}
+TRUNCATION_ERRORS = {
+    post.ERROR_SEQUENCE_TOO_SHORT: "Truncation error: Sequence to truncate too short to respect the provided max_length",
+    post.ERROR_NO_SECOND_SEQUENCE: "Truncation error: Second sequence not provided",
+    post.ERROR_STRIDE_TOO_LARGE: "Truncation error: stride must be strictly less than the length a sequence is cut to",
+}
+
+
+class PackedTexts(NamedTuple):
+    """Texts as the kernels read them: one UTF-8 buffer with per-row byte and char offsets."""
+    buffer: np.ndarray
+    row_bytes: np.ndarray
+    row_chars: np.ndarray
+
+
+def pack_texts(texts: Sequence[str], what: str = "input") -> PackedTexts:
+    """Join texts into one buffer; a non-str or a str with lone surrogates raises ``TypeError``."""
+    try:
+        joined = "".join(texts)
+    except TypeError:
+        bad = next(i for i, t in enumerate(texts) if not isinstance(t, str))
+        raise TypeError(f"{what} {bad} is {type(texts[bad]).__name__}, expected str") from None
+    row_chars = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=row_chars[1:])
+    try:
+        encoded = joined.encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = int(np.searchsorted(row_chars, error.start, side="right")) - 1
+        raise TypeError(f"{what} {bad} is not valid text: lone surrogate at char {error.start - row_chars[bad]} "
+                        "(HuggingFace: TextInputSequence must be str)") from None
+    buffer = np.frombuffer(encoded, np.uint8)
+    row_bytes = row_chars if len(encoded) == len(joined) else pipeline.utf8_row_offsets(buffer, row_chars)
+    return PackedTexts(buffer, row_bytes, row_chars)
+
+
+class Tokenizer:
+    """Loads a HuggingFace ``tokenizer.json`` and encodes exactly as ``tokenizers`` does."""
+
+    def __init__(self, spec, source_hash: str):
+        self._spec = spec
+        self._compiled = compile_tokenizer(spec, source_hash)
+        self._decode_tokens = build_decoder(spec.decoder)
+        self._truncation: Truncation | None = spec.truncation
+        self._padding: Padding | None = spec.padding
+
+    # ----------------------------------------------------------------- loading
+    @classmethod
+    def from_str(cls, json: str) -> "Tokenizer":
+        """Build from the text of a tokenizer.json."""
+        if not isinstance(json, (str, bytes)):
+            raise TypeError(f"from_str expects the JSON text, got {type(json).__name__}")
+        raw = json.encode("utf-8") if isinstance(json, str) else json
+        return cls(load_spec(raw), hashlib.sha256(raw).hexdigest())
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> "Tokenizer":
+        """Build from a tokenizer.json file (``.gz`` files are read transparently)."""
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise TokenizerConfigError("", f"cannot read {path}: {error.strerror}") from None
+        if path.suffix == ".gz":
+            import gzip
+            raw = gzip.decompress(raw)
+        return cls(load_spec(raw), hashlib.sha256(raw).hexdigest())
+
+    @classmethod
+    def from_pretrained(cls, name_or_dir: str) -> "Tokenizer":
+        """A local folder holding tokenizer.json, or a model in the HuggingFace hub cache (offline)."""
+        folder = Path(name_or_dir)
+        if (folder / "tokenizer.json").is_file():
+            return cls.from_file(folder / "tokenizer.json")
+        hub = Path(os.environ.get("HF_HUB_CACHE") or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub")
+        pattern = str(hub / f"models--{name_or_dir.replace('/', '--')}" / "snapshots" / "*" / "tokenizer.json")
+        found = sorted(glob.glob(pattern), key=os.path.getmtime)
+        if not found:
+            raise FileNotFoundError(f"no tokenizer.json for {name_or_dir!r}: not a folder with one, and not in the "
+                                    f"HuggingFace hub cache at {hub} (budtiktok never downloads)")
+        return cls.from_file(found[-1])
+
+    # ----------------------------------------------------------------- settings
+    def enable_truncation(self, max_length: int, stride: int = 0, strategy: str = "longest_first",
+                          direction: str = "right") -> None:
+        """Truncate (and keep the rest as overflowing windows) as HuggingFace does."""
+        if strategy not in STRATEGIES:
+            raise ValueError(f"strategy must be one of {sorted(STRATEGIES)}, got {strategy!r}")
+        if direction not in ("left", "right"):
+            raise ValueError(f"direction must be 'left' or 'right', got {direction!r}")
+        effective = max_length - self._compiled.post.n_added_single
+        if effective < stride:
+            raise ValueError(f"tokenizer stride set to {stride}, which is greater than or equal to its effective max "
+                             f"length of {effective} (= {max_length} original max length - "
+                             f"{self._compiled.post.n_added_single} added special tokens)")
+        self._truncation = Truncation(max_length, stride, STRATEGIES[strategy], direction.capitalize())
+
+    def no_truncation(self) -> None:
+        self._truncation = None
+
+    def enable_padding(self, direction: str = "right", pad_id: int = 0, pad_type_id: int = 0,
+                       pad_token: str = "[PAD]", length: int | None = None,
+                       pad_to_multiple_of: int | None = None) -> None:
+        """Pad every batch to its longest row (or to ``length``)."""
+        if direction not in ("left", "right"):
+            raise ValueError(f"direction must be 'left' or 'right', got {direction!r}")
+        self._padding = Padding(length, direction.capitalize(), pad_to_multiple_of, pad_id, pad_type_id, pad_token)
+
+    def no_padding(self) -> None:
+        self._padding = None
+
+    @property
+    def truncation(self) -> dict | None:
+        t = self._truncation
+        if t is None:
+            return None
+        strategy = {v: k for k, v in STRATEGIES.items()}[t.strategy]
+        return {"max_length": t.max_length, "stride": t.stride, "strategy": strategy, "direction": t.direction.lower()}
+
+    @property
+    def padding(self) -> dict | None:
+        p = self._padding
+        if p is None:
+            return None
+        return {"length": p.length, "pad_to_multiple_of": p.pad_to_multiple_of, "pad_id": p.pad_id,
+                "pad_token": p.pad_token, "pad_type_id": p.pad_type_id, "direction": p.direction.lower()}
+
+    # ----------------------------------------------------------------- vocabulary
+    def token_to_id(self, token: str) -> int | None:
+        added = self._compiled.added.contents.get(token)
+        return added if added is not None else self._compiled.vocab.get(token)
+
+    def id_to_token(self, id: int) -> str | None:
+        table = self._compiled.id_to_token
+        return table[id] if 0 <= id < len(table) else None
+
+    def get_vocab(self, with_added_tokens: bool = True) -> dict[str, int]:
+        vocab = dict(self._compiled.vocab)
+        if with_added_tokens:
+            vocab.update(self._compiled.added.contents)
+        return vocab
+
+    def get_vocab_size(self, with_added_tokens: bool = True) -> int:
+        return len(self.get_vocab(with_added_tokens))
+
+    # ----------------------------------------------------------------- encoding
+    def encode(self, sequence, pair=None, is_pretokenized: bool = False, add_special_tokens: bool = True) -> Encoding:
+        """Encode one text (or pre-tokenized word list), optionally with a pair."""
+        batch = self._encode([sequence], [pair], is_pretokenized, add_special_tokens, "sequence")
+        return Encoding(batch, 0)
+
+    def encode_batch(self, inputs, is_pretokenized: bool = False, add_special_tokens: bool = True) -> list[Encoding]:
+        """Encode many inputs; each is a text, or a (text, pair) tuple (word lists if pre-tokenized)."""
+        firsts, pairs = self._split_pairs(inputs, is_pretokenized)
+        return self._encode(firsts, pairs, is_pretokenized, add_special_tokens, "input").encodings()
+
+    def encode_batch_arrays(self, texts: Sequence[str], add_special_tokens: bool = True,
+                            padded: bool | None = None, return_offsets: bool = False) -> "BatchArrays":
+        """Columnar results without per-row objects: flat ``ids`` + ``row_splits``; char
+        ``offsets`` on request; padded ``input_ids`` / ``attention_mask`` / ``token_type_ids``
+        (int64) when padding is enabled or ``padded=True``. Overflow windows are not included."""
+        batch = self._encode(texts, None, False, add_special_tokens, "text",
+                             force_batch_longest=bool(padded) and self._padding is None)
+        return BatchArrays.from_batch(batch, padded if padded is not None else self._padding is not None,
+                                      return_offsets)
+
+    def _split_pairs(self, inputs, is_pretokenized):
+        firsts, pairs = [], []
+        for i, item in enumerate(inputs):
+            if isinstance(item, tuple) or (not is_pretokenized and isinstance(item, list)):
+                if len(item) != 2:
+                    raise TypeError(f"input {i} is a {type(item).__name__} of {len(item)} items, expected a pair")
+                firsts.append(item[0])
+                pairs.append(item[1])
+            else:
+                firsts.append(item)
+                pairs.append(None)
+        return firsts, pairs
+
+    def _encode(self, firsts, pairs, is_pretokenized, add_special_tokens, what, force_batch_longest=False):
+        n = len(firsts)
+        seq_a = np.arange(n, dtype=np.int64)
+        seq_b = np.full(n, -1, dtype=np.int64)
+        n_sequences = np.ones(n, dtype=np.int64)
+        sequences = firsts
+        if pairs is not None and any(p is not None for p in pairs):
+            has_pair = np.fromiter((p is not None for p in pairs), dtype=bool, count=n)
+            sequences = list(firsts) + [p for p in pairs if p is not None]
+            seq_b[has_pair] = np.arange(n, len(sequences))
+            n_sequences[has_pair] = 2
+        if is_pretokenized:
+            words, group_sizes = [], []
+            for i, seq in enumerate(sequences):
+                if not isinstance(seq, (list, tuple)):
+                    raise TypeError(f"{what} {i % n} is {type(seq).__name__}, expected a list of str "
+                                    "(is_pretokenized=True)")
+                words.extend(seq)
+                group_sizes.append(len(seq))
+            texts = words
+        else:
+            texts = sequences
+        packed = pack_texts(texts, "word" if is_pretokenized else what)
+        raw = self._encode_raw(packed)
+        text_splits = raw[5]
+        if is_pretokenized:
+            raw = _group_words(raw, np.asarray(group_sizes, dtype=np.int64))
+        columns, row_splits, overflow_splits = self._post_process(raw, seq_a, seq_b, add_special_tokens,
+                                                                  force_batch_longest)
+        pad_token = self._padding.pad_token if self._padding is not None else "[PAD]"
+        return BatchEncoding(columns, row_splits, overflow_splits, n, raw[:5] + (text_splits,), texts,
+                             self._compiled, n_sequences, pad_token)
+
+    def _encode_raw(self, packed: PackedTexts):
+        c = self._compiled
+        args = (c.normalizer.expansion, c.char_tables, c.form_tables, (c.normalizer.program, c.normalizer.chars),
+                c.pre_tokenizer, c.ascii_mode, c.model, c.added.raw_match, c.added.normalized_match)
+        n_rows = packed.row_bytes.shape[0] - 1
+        if dispatch.use_parallel(n_rows, int(packed.row_bytes[-1])):
+            result = pipeline.encode_parallel(packed.buffer, packed.row_bytes, packed.row_chars,
+                                              dispatch.chunk_rows(packed.row_bytes), *args)
+        else:
+            result = pipeline.encode_serial(packed.buffer, packed.row_bytes, packed.row_chars, *args)
+        errors = result[6]
+        if errors.any():
+            bad = int(np.flatnonzero(errors)[0])
+            raise ValueError(f"text {bad}: the model has no unk token for a word missing from its vocabulary")
+        return result[:6]
+
+    def _post_process(self, raw, seq_a, seq_b, add_special_tokens, force_batch_longest):
+        p = self._compiled.post
+        t = self._truncation
+        n_added_single = p.n_added_single if add_special_tokens else 0
+        n_added_pair = p.n_added_pair if add_special_tokens else 0
+        max_length = t.max_length if t is not None else -1
+        stride = t.stride if t is not None else 0
+        left = t is not None and t.direction == "Left"
+        strategy = STRATEGY_CODES[t.strategy] if t is not None else post.LONGEST_FIRST
+        raw_splits = raw[5]
+        plan, targets, overflow_splits, errors = post.plan_rows(raw_splits, seq_a, seq_b, max_length, n_added_single,
+                                                                n_added_pair, stride, strategy)
+        if errors.any():
+            bad = int(np.flatnonzero(errors)[0])
+            raise ValueError(f"input {bad}: {TRUNCATION_ERRORS[int(errors[bad])]}")
+        padding = self._padding
+        pad_target = 0
+        if padding is not None or force_batch_longest:
+            fixed = padding.length if padding is not None and padding.length is not None else -1
+            multiple = padding.pad_to_multiple_of or 0 if padding is not None else 0
+            pad_target = post.padded_length(raw_splits, seq_a, seq_b, targets, stride, left, add_special_tokens,
+                                            n_added_single, n_added_pair, fixed, multiple)
+        pad = ((padding.direction == "Left", padding.pad_id, padding.pad_type_id) if padding is not None
+               else (False, 0, 0))
+        overflow_type = p.overflow_type if add_special_tokens else p.overflow_type_plain
+        row_splits = post.allocate_rows(raw_splits, seq_a, seq_b, plan, targets, stride, left, add_special_tokens,
+                                        p.single, p.pair, p.special_splits, pad_target)
+        build = post.build_rows_parallel if dispatch.use_parallel(plan.shape[0], int(row_splits[-1]) * 4) \
+            else post.build_rows_serial
+        columns = build(raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, p.single, p.pair,
+                        (p.special_ids, p.special_splits), (p.main_type, overflow_type),
+                        (p.trim_offsets, p.trim_add_prefix_space, self._compiled.trim_lead,
+                         self._compiled.trim_trail), pad, row_splits)
+        return columns, row_splits, overflow_splits
+
+    # ----------------------------------------------------------------- decoding
+    def decode(self, ids: Sequence[int], skip_special_tokens: bool = True) -> str:
+        """Token ids back to text (unknown ids are dropped, as in HuggingFace)."""
+        id_to_token = self._compiled.id_to_token
+        special = self._compiled.added.special_contents
+        tokens = []
+        for token_id in ids:
+            token = id_to_token[token_id] if 0 <= token_id < len(id_to_token) else None
+            if token is not None and not (skip_special_tokens and token in special):
+                tokens.append(token)
+        return self._decode_tokens(tokens)
+
+    def decode_batch(self, sequences: Sequence[Sequence[int]], skip_special_tokens: bool = True) -> list[str]:
+        return [self.decode(ids, skip_special_tokens) for ids in sequences]
+
+
+def _group_words(raw, group_sizes: np.ndarray):
+    """Pre-tokenized input: concatenate each sequence's word rows; word id = the word's index."""
+    ids, start, end, word, added, word_splits = raw
+    word_of_token = np.repeat(np.arange(word_splits.shape[0] - 1), np.diff(word_splits))
+    group_first_word = np.concatenate(([0], np.cumsum(group_sizes)))
+    group_of_word = np.repeat(np.arange(group_sizes.shape[0]), group_sizes)
+    new_word = (word_of_token - group_first_word[group_of_word[word_of_token]]).astype(np.int32)
+    return ids, start, end, new_word, added, word_splits[group_first_word]
+
+
+class BatchArrays(NamedTuple):
+    """Flat results of ``encode_batch_arrays``; the padded matrices are None without padding."""
+    ids: np.ndarray              # int32, all rows concatenated
+    row_splits: np.ndarray       # int64, row i is ids[row_splits[i]:row_splits[i+1]]
+    offsets: np.ndarray | None   # int32[n_tokens, 2] char offsets, when asked for
+    input_ids: np.ndarray | None
+    attention_mask: np.ndarray | None
+    token_type_ids: np.ndarray | None
+
+    @classmethod
+    def from_batch(cls, batch: BatchEncoding, padded: bool, return_offsets: bool) -> "BatchArrays":
+        n = batch.n_inputs
+        splits = batch.row_splits[: n + 1]
+        total = int(splits[-1])
+        offsets = np.stack((batch.start[:total], batch.end[:total]), axis=1) if return_offsets else None
+        matrices = (None, None, None)
+        if padded and n:
+            width = int(np.max(np.diff(splits)))
+            if total == n * width:
+                shape = (n, width)
+                matrices = (batch.ids[:total].reshape(shape).astype(np.int64),
+                            ((batch.flags[:total] & post.PAD) == 0).reshape(shape).astype(np.int64),
+                            batch.type_ids[:total].reshape(shape).astype(np.int64))
+        return cls(batch.ids[:total], splits, offsets, *matrices)
