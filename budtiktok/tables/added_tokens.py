@@ -1,4 +1,8 @@
-"""Added tokens: HuggingFace's id assignment, and the two match tries (raw text, normalized text)."""
+"""Added tokens: HuggingFace's id assignment, and the two match tries (raw text, normalized text).
+
+Building the tries and normalizing contents run kernels, so they happen once per tokenizer file
+and are cached on disk (``match_tables``); ``build_added_vocabulary`` is plain Python.
+"""
 from __future__ import annotations
 
 from typing import Callable, NamedTuple
@@ -7,6 +11,8 @@ import numpy as np
 
 from ..kernels.added_tokens import LSTRIP, RSTRIP, SINGLE_WORD
 from .darts import build_double_array
+
+MATCH_KINDS = ("raw", "normalized")
 
 
 class AddedVocabulary(NamedTuple):
@@ -34,40 +40,50 @@ def assign_ids(added_tokens, model_vocab: dict[str, int]) -> list[int]:
     return ids
 
 
-def _match_tables(keys: list[str], token_ids: list[int], options: list[int]) -> tuple:
-    first_index: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        first_index.setdefault(key, i)
-    unique = list(first_index)
-    trie = build_double_array([k.encode("utf-8") for k in unique], list(range(len(unique))))
-    order = [first_index[k] for k in unique]
-    return (trie.cells,
-            np.asarray([token_ids[i] for i in order], dtype=np.int32),
-            np.asarray([options[i] for i in order], dtype=np.int64))
+def _first_of_each_content(added_tokens) -> list[int]:
+    seen: set[str] = set()
+    first = []
+    for i, token in enumerate(added_tokens):
+        if token.content not in seen:
+            seen.add(token.content)
+            first.append(i)
+    return first
 
 
-def build_added_vocabulary(added_tokens, model_vocab: dict[str, int],
-                           normalize: Callable[[str], str]) -> AddedVocabulary:
-    """Assign ids and build both match tables; ``normalize`` runs the tokenizer's normalizer."""
+def match_tables(added_tokens, model_vocab: dict[str, int], normalize: Callable[[str], str]) -> dict[str, np.ndarray]:
+    """The arrays to cache: match key per token (normalized content for ``normalized`` ones) and,
+    per kind, a trie over the keys with the token id and options of each."""
     ids = assign_ids(added_tokens, model_vocab)
+    keys = [normalize(t.content) if t.normalized else t.content for t in added_tokens]
+    arrays = {"keys": np.asarray(keys, dtype=str) if keys else np.zeros(0, dtype="<U1")}
+    for kind in MATCH_KINDS:
+        first_index: dict[str, int] = {}
+        for i in _first_of_each_content(added_tokens):
+            if keys[i] and added_tokens[i].normalized == (kind == "normalized"):
+                first_index.setdefault(keys[i], i)
+        order = list(first_index.values())
+        trie = build_double_array([keys[i].encode("utf-8") for i in order], list(range(len(order))))
+        arrays[f"{kind}.cells"] = trie.cells
+        arrays[f"{kind}.token_ids"] = np.asarray([ids[i] for i in order], dtype=np.int32)
+        arrays[f"{kind}.options"] = np.asarray([_options(added_tokens[i]) for i in order], dtype=np.int64)
+    return arrays
+
+
+def _options(token) -> int:
+    return ((SINGLE_WORD if token.single_word else 0) | (LSTRIP if token.lstrip else 0)
+            | (RSTRIP if token.rstrip else 0))
+
+
+def build_added_vocabulary(added_tokens, model_vocab: dict[str, int], tables: dict[str, np.ndarray]) -> AddedVocabulary:
+    """The added vocabulary from the spec and the (cached) ``match_tables``."""
+    ids = assign_ids(added_tokens, model_vocab)
+    keys = tables["keys"].tolist()
     contents: dict[str, int] = {}
     id_to_string: dict[int, str] = {}
-    raw = ([], [], [])
-    normalized = ([], [], [])
-    for token, token_id in zip(added_tokens, ids):
-        if token.content in contents:
-            continue
-        contents[token.content] = token_id
-        options = ((SINGLE_WORD if token.single_word else 0) | (LSTRIP if token.lstrip else 0)
-                   | (RSTRIP if token.rstrip else 0))
-        key = normalize(token.content) if token.normalized else token.content
-        id_to_string[token_id] = key
-        if not key:
-            continue
-        target = normalized if token.normalized else raw
-        target[0].append(key)
-        target[1].append(token_id)
-        target[2].append(options)
+    for i in _first_of_each_content(added_tokens):
+        contents[added_tokens[i].content] = ids[i]
+        id_to_string[ids[i]] = keys[i]
     special = frozenset(t.content for t in added_tokens if t.special)
-    return AddedVocabulary(ids, contents, special, id_to_string,
-                           _match_tables(*raw), _match_tables(*normalized))
+    raw, normalized = (tuple(tables[f"{kind}.{field}"] for field in ("cells", "token_ids", "options"))
+                       for kind in MATCH_KINDS)
+    return AddedVocabulary(ids, contents, special, id_to_string, raw, normalized)

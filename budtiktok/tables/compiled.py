@@ -15,7 +15,7 @@ from ..cache import cached_arrays
 from ..kernels.normalizers import run_normalizer
 from ..kernels.unicode_normalization import normalization_table_args
 from . import char_classes, unicode_normalization
-from .added_tokens import AddedVocabulary, build_added_vocabulary
+from .added_tokens import AddedVocabulary, build_added_vocabulary, match_tables
 from .darts import DoubleArray
 from .normalizers import NormalizerProgram, compile_normalizer
 from .post_processors import PostProcessorTables, compile_post_processor
@@ -89,7 +89,7 @@ def _trim_counts(id_to_token: list, flags: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
-    """Compile ``spec``; the vocabulary trie is cached on disk under ``source_hash``."""
+    """Compile ``spec``; the tries (vocabulary, added tokens) are cached on disk under ``source_hash``."""
     check_supported(spec.model)
     chars, forms = unicode_tables()
     char_tables = tuple(chars)
@@ -99,12 +99,16 @@ def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
     pre_tokenizer = compile_pre_tokenizer(spec.pre_tokenizer)
     post = compile_post_processor(spec.post_processor)
 
-    trie_arrays = cached_arrays(f"vocab-{source_hash}",
-                                lambda: vocab_trie(spec.model.vocab)._asdict())
-    model = model_arrays(spec.model, DoubleArray(**trie_arrays))
-    added = build_added_vocabulary(
-        spec.added_tokens, spec.model.vocab,
-        lambda text: normalize_text(normalizer, char_tables, form_tables, text))
+    def build_tables():
+        arrays = {"vocab.cells": vocab_trie(spec.model.vocab).cells}
+        normalize = lambda text: normalize_text(normalizer, char_tables, form_tables, text)  # noqa: E731
+        arrays.update({f"added.{k}": v for k, v in match_tables(spec.added_tokens, spec.model.vocab, normalize).items()})
+        return arrays
+
+    tables = cached_arrays(f"tokenizer-{source_hash}", build_tables)
+    model = model_arrays(spec.model, DoubleArray(tables["vocab.cells"]))
+    added = build_added_vocabulary(spec.added_tokens, spec.model.vocab,
+                                   {k[6:]: v for k, v in tables.items() if k.startswith("added.")})
 
     size = max([*spec.model.vocab.values(), *added.ids, -1]) + 1
     id_to_token: list = [None] * size

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from ..errors import UnsupportedComponentError
 from ..kernels.pipeline import MODEL_WORDLEVEL, MODEL_WORDPIECE
-from ..kernels.trie import trie_step
 from ..spec import models as spec
-from .darts import DoubleArray, build_double_array
+from .darts import BASE, CHECK, DoubleArray, build_double_array
 
 
 def check_supported(model) -> None:
@@ -21,12 +20,13 @@ def vocab_trie(vocab: dict[str, int]) -> DoubleArray:
 
 
 def walk(trie: DoubleArray, text: str) -> int:
-    """The node reached by ``text`` from the root, -1 if there is none."""
+    """The node reached by ``text`` from the root, -1 if there is none (plain Python: runs once)."""
     node = 0
-    for ch in text:
-        node = trie_step(trie.cells, node, ord(ch))
-        if node < 0:
+    for byte in text.encode("utf-8"):
+        child = int(trie.cells[node, BASE]) + byte
+        if int(trie.cells[child, CHECK]) != node:
             return -1
+        node = child
     return node
 
 

@@ -1,0 +1,1 @@
+"""budtiktok's asv benchmarks: batch throughput, single-text latency, cold start and memory."""
