@@ -251,34 +251,29 @@ class Tokenizer:
         t = self._truncation
         n_added_single = p.n_added_single if add_special_tokens else 0
         n_added_pair = p.n_added_pair if add_special_tokens else 0
-        max_length = t.max_length if t is not None else -1
-        stride = t.stride if t is not None else 0
-        left = t is not None and t.direction == "Left"
-        strategy = STRATEGY_CODES[t.strategy] if t is not None else post.LONGEST_FIRST
-        raw_splits = raw[5]
-        plan, targets, overflow_splits, errors = post.plan_rows(raw_splits, seq_a, seq_b, max_length, n_added_single,
-                                                                n_added_pair, stride, strategy)
+        if t is None:
+            truncation = (-1, 0, post.LONGEST_FIRST, False, n_added_single, n_added_pair)
+        else:
+            truncation = (t.max_length, t.stride, STRATEGY_CODES[t.strategy], t.direction == "Left",
+                          n_added_single, n_added_pair)
+        padding = self._padding
+        if padding is not None:
+            padding_args = (True, -1 if padding.length is None else padding.length, padding.pad_to_multiple_of or 0,
+                            padding.direction == "Left", padding.pad_id, padding.pad_type_id)
+        else:
+            padding_args = (force_batch_longest, -1, 0, False, 0, 0)
+        overflow_type = p.overflow_type if add_special_tokens else p.overflow_type_plain
+        n_tokens = int(raw[5][-1])
+        run = post.post_process_parallel if dispatch.use_parallel(seq_a.shape[0], 4 * n_tokens) \
+            else post.post_process_serial
+        columns, row_splits, overflow_splits, errors = run(
+            raw, seq_a, seq_b, truncation, add_special_tokens, p.single, p.pair, (p.special_ids, p.special_splits),
+            (p.main_type, overflow_type),
+            (p.trim_offsets, p.trim_add_prefix_space, self._compiled.trim_lead, self._compiled.trim_trail),
+            padding_args)
         if errors.any():
             bad = int(np.flatnonzero(errors)[0])
             raise ValueError(f"input {bad}: {TRUNCATION_ERRORS[int(errors[bad])]}")
-        padding = self._padding
-        pad_target = 0
-        if padding is not None or force_batch_longest:
-            fixed = padding.length if padding is not None and padding.length is not None else -1
-            multiple = padding.pad_to_multiple_of or 0 if padding is not None else 0
-            pad_target = post.padded_length(raw_splits, seq_a, seq_b, targets, stride, left, add_special_tokens,
-                                            n_added_single, n_added_pair, fixed, multiple)
-        pad = ((padding.direction == "Left", padding.pad_id, padding.pad_type_id) if padding is not None
-               else (False, 0, 0))
-        overflow_type = p.overflow_type if add_special_tokens else p.overflow_type_plain
-        row_splits = post.allocate_rows(raw_splits, seq_a, seq_b, plan, targets, stride, left, add_special_tokens,
-                                        p.single, p.pair, p.special_splits, pad_target)
-        build = post.build_rows_parallel if dispatch.use_parallel(plan.shape[0], int(row_splits[-1]) * 4) \
-            else post.build_rows_serial
-        columns = build(raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, p.single, p.pair,
-                        (p.special_ids, p.special_splits), (p.main_type, overflow_type),
-                        (p.trim_offsets, p.trim_add_prefix_space, self._compiled.trim_lead,
-                         self._compiled.trim_trail), pad, row_splits)
         return columns, row_splits, overflow_splits
 
     # ----------------------------------------------------------------- decoding

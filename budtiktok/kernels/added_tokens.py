@@ -12,9 +12,9 @@ WHITESPACE = 1 << 0
 WORD = 1 << 7
 
 
-@kernel
-def find_added_tokens(cp, lo, hi, flags, cells, token_ids, token_options,
-                      seg_start, seg_end, seg_token):
+@inline_kernel
+def find_added_tokens_inline(cp, lo, hi, flags, cells, token_ids, token_options,
+                             seg_start, seg_end, seg_token):
     """Cut ``cp[lo:hi]`` into segments; ``seg_token`` is the added token id or -1 for plain text.
 
     Returns the number of segments. A match rejected by single_word is skipped whole (the scan
@@ -71,3 +71,10 @@ def find_added_tokens(cp, lo, hi, flags, cells, token_ids, token_options,
         seg_token[n_seg] = -1
         n_seg += 1
     return n_seg
+
+
+@kernel
+def find_added_tokens(cp, lo, hi, flags, cells, token_ids, token_options, seg_start, seg_end, seg_token):
+    """``find_added_tokens_inline`` as a called function (one compiled copy for the general path)."""
+    return find_added_tokens_inline(cp, lo, hi, flags, cells, token_ids, token_options, seg_start, seg_end,
+                                    seg_token)

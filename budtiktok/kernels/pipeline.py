@@ -12,7 +12,7 @@ import numpy as np
 from numba import prange
 
 from ._jit import inline_kernel, kernel, parallel_kernel
-from .added_tokens import find_added_tokens
+from .added_tokens import find_added_tokens, find_added_tokens_inline
 from .normalizers import run_normalizer
 from .pre_tokenizers import ascii_bert, run_pre_tokenizer
 from .wordpiece import wordlevel, wordpiece
@@ -128,9 +128,9 @@ def _added_token(cp, flags, start, stop, token_id, kind, word, out_ids, out_star
     return m + 1, word + 1
 
 
-@kernel
-def _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end, out_word,
-                       out_added, m, errors, row):
+@inline_kernel
+def _model_and_offsets_inline(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end,
+                              out_word, out_added, m, errors, row):
     """Model tokens for the pieces, offsets mapped back to original chars; returns (m, next word)."""
     segment_first = m
     m = _model_tokens(ncp, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end, out_word, m)
@@ -144,6 +144,56 @@ def _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids
         out_end[t] = last_src + 1 if last_src >= 0 else 0
         out_added[t] = 0
     return m, word + n_pieces
+
+
+@kernel
+def _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end, out_word,
+                       out_added, m, errors, row):
+    """``_model_and_offsets_inline`` as a called function (one compiled copy for the general path)."""
+    return _model_and_offsets_inline(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids, out_start,
+                                     out_end, out_word, out_added, m, errors, row)
+
+
+@kernel
+def _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_mode, raw_added, model, cp, src,
+                       seg_start, seg_end, seg_token, piece_start, piece_end, out_ids, out_start, out_end,
+                       out_word, out_added, m, counts, errors):
+    """The fused fast path over consecutive pure-ASCII rows from ``row`` (at least that one).
+
+    Stops at the first row that is not ASCII or does not fit the scratch or output buffers, so the
+    caller can grow them; returns (that row, token count). One call per run of rows instead of
+    several calls per row: short texts are dominated by per-call costs otherwise.
+    """
+    raw_cells, raw_token_ids, raw_options = raw_added
+    has_raw_added = raw_token_ids.shape[0] > 0
+    start_row = row
+    while row < last_row:
+        lo = row_bytes[row]
+        n = row_bytes[row + 1] - lo
+        if n != row_chars[row + 1] - row_chars[row]:
+            break
+        if row > start_row and (n + 1 > seg_start.shape[0] or n + 1 > cp.shape[0] or n + 1 > piece_start.shape[0]
+                                or m + n + 2 > out_ids.shape[0]):
+            break
+        raw = text[lo:lo + n]
+        if has_raw_added:
+            n_seg = find_added_tokens_inline(raw, 0, n, flags, raw_cells, raw_token_ids, raw_options,
+                                             seg_start, seg_end, seg_token)
+        else:
+            n_seg = _whole(n, seg_start, seg_end, seg_token)
+        first_token = m
+        word = 0
+        for s in range(n_seg):
+            if seg_token[s] >= 0:
+                m, word = _added_token(raw, flags, seg_start[s], seg_end[s], seg_token[s], ADDED, word,
+                                       out_ids, out_start, out_end, out_word, out_added, m)
+                continue
+            n_pieces = ascii_bert(raw, seg_start[s], seg_end[s], flags, ascii_mode, cp, src, piece_start, piece_end)
+            m, word = _model_and_offsets_inline(cp, src, piece_start, piece_end, n_pieces, word, model,
+                                                out_ids, out_start, out_end, out_word, out_added, m, errors, row)
+        counts[row] = m - first_token
+        row += 1
+    return row, m
 
 
 @kernel
@@ -185,11 +235,12 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
     piece_b_end = np.empty(0, np.int64)
 
     m = 0
-    for row in range(first_row, last_row):
+    row = first_row
+    general = 0      # capacity of the buffers only the general path uses (allocated on first need)
+    while row < last_row:
         lo = row_bytes[row]
         n = row_bytes[row + 1] - lo
-        normalized_capacity = n * expansion + 8
-        if n + 1 > scratch or normalized_capacity > norm_a_cp.shape[0]:
+        if n + 1 > scratch:
             scratch = max(n + 1, 2 * scratch)
             big = scratch * expansion + 8
             cp = np.empty(big, np.int32)
@@ -197,17 +248,8 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
             seg_start = np.empty(scratch + 1, np.int64)
             seg_end = np.empty(scratch + 1, np.int64)
             seg_token = np.empty(scratch + 1, np.int32)
-            norm_a_cp = np.empty(big, np.int32)
-            norm_a_src = np.empty(big, np.int32)
-            norm_b_cp = np.empty(big, np.int32)
-            norm_b_src = np.empty(big, np.int32)
-            seg2_start = np.empty(big, np.int64)
-            seg2_end = np.empty(big, np.int64)
-            seg2_token = np.empty(big, np.int32)
             piece_a_start = np.empty(big, np.int64)
             piece_a_end = np.empty(big, np.int64)
-            piece_b_start = np.empty(big, np.int64)
-            piece_b_end = np.empty(big, np.int64)
         needed = m + n * (expansion + 1) + 2
         if needed > out_ids.shape[0]:
             size = max(needed, 2 * out_ids.shape[0])
@@ -217,27 +259,26 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
             out_word = _grown(out_word, size)
             out_added = _grown(out_added, size)
 
-        first_token = m
-        word = 0
         if ascii_mode and not has_normalized_added and n == row_chars[row + 1] - row_chars[row]:
-            raw = text[lo:lo + n]
-            if has_raw_added:
-                n_seg = find_added_tokens(raw, 0, n, flags, raw_cells, raw_token_ids, raw_options,
-                                          seg_start, seg_end, seg_token)
-            else:
-                n_seg = _whole(n, seg_start, seg_end, seg_token)
-            for s in range(n_seg):
-                if seg_token[s] >= 0:
-                    m, word = _added_token(raw, flags, seg_start[s], seg_end[s], seg_token[s], ADDED, word,
-                                           out_ids, out_start, out_end, out_word, out_added, m)
-                    continue
-                n_pieces = ascii_bert(raw, seg_start[s], seg_end[s], flags, ascii_mode, cp, src,
-                                      piece_a_start, piece_a_end)
-                m, word = _model_and_offsets(cp, src, piece_a_start, piece_a_end, n_pieces, word, model,
-                                             out_ids, out_start, out_end, out_word, out_added, m, errors, row)
-            counts[row] = m - first_token
+            row, m = _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_mode, raw_added,
+                                        model, cp, src, seg_start, seg_end, seg_token, piece_a_start, piece_a_end,
+                                        out_ids, out_start, out_end, out_word, out_added, m, counts, errors)
             continue
 
+        if general < scratch:
+            general = scratch
+            big = scratch * expansion + 8
+            norm_a_cp = np.empty(big, np.int32)
+            norm_a_src = np.empty(big, np.int32)
+            norm_b_cp = np.empty(big, np.int32)
+            norm_b_src = np.empty(big, np.int32)
+            seg2_start = np.empty(big, np.int64)
+            seg2_end = np.empty(big, np.int64)
+            seg2_token = np.empty(big, np.int32)
+            piece_b_start = np.empty(big, np.int64)
+            piece_b_end = np.empty(big, np.int64)
+        first_token = m
+        word = 0
         n = read_text(text, lo, lo + n, cp, src)
         if has_raw_added:
             n_seg = find_added_tokens(cp, 0, n, flags, raw_cells, raw_token_ids, raw_options,
@@ -281,6 +322,7 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
                 m, word = _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model,
                                              out_ids, out_start, out_end, out_word, out_added, m, errors, row)
         counts[row] = m - first_token
+        row += 1
     return out_ids[:m], out_start[:m], out_end[:m], out_word[:m], out_added[:m]
 
 

@@ -288,25 +288,58 @@ def output_columns(row_splits):
 
 
 @kernel
-def build_rows_serial(raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, template_single,
-                      template_pair, specials, types, trim, pad, row_splits):
-    """Fill every planned row on the calling thread (see ``fill_row``)."""
+def _plan(raw, seq_a, seq_b, truncation, add_special_tokens, template_single, template_pair, specials, padding):
+    """Plan, pad target and row layout shared by both drivers; ``padding`` = (on, fixed length or -1,
+    multiple of or 0, left, pad id, pad type id)."""
+    raw_splits = raw[5]
+    max_length, stride, strategy, left, n_added_single, n_added_pair = truncation
+    plan, targets, overflow_splits, errors = plan_rows(raw_splits, seq_a, seq_b, max_length, n_added_single,
+                                                       n_added_pair, stride, strategy)
+    pad_target = 0
+    if padding[0]:
+        pad_target = padded_length(raw_splits, seq_a, seq_b, targets, stride, left, add_special_tokens,
+                                   n_added_single, n_added_pair, padding[1], padding[2])
+    row_splits = allocate_rows(raw_splits, seq_a, seq_b, plan, targets, stride, left, add_special_tokens,
+                               template_single, template_pair, specials[1], pad_target)
+    return plan, targets, overflow_splits, errors, row_splits
+
+
+@kernel
+def post_process_serial(raw, seq_a, seq_b, truncation, add_special_tokens, template_single, template_pair,
+                        specials, types, trim, padding):
+    """Truncate, apply the template, trim offsets and pad, on the calling thread. Returns the
+    output columns (see ``fill_row``), ``row_splits``, ``overflow_splits`` and per-input errors
+    (on any error nothing is filled)."""
+    plan, targets, overflow_splits, errors, row_splits = _plan(raw, seq_a, seq_b, truncation, add_special_tokens,
+                                                               template_single, template_pair, specials, padding)
+    if errors.any():
+        row_splits[:] = 0
     out = output_columns(row_splits)
-    for r in range(plan.shape[0]):
-        fill_row(r, raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, template_single,
-                 template_pair, specials, types, trim, pad, out, row_splits)
-    return out
+    if not errors.any():
+        stride, left = truncation[1], truncation[3]
+        pad = (padding[3], padding[4], padding[5])
+        for r in range(plan.shape[0]):
+            fill_row(r, raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, template_single,
+                     template_pair, specials, types, trim, pad, out, row_splits)
+    return out, row_splits, overflow_splits, errors
 
 
 @parallel_kernel
-def build_rows_parallel(raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, template_single,
-                        template_pair, specials, types, trim, pad, row_splits):
-    """Fill every planned row, rows spread over threads (see ``fill_row``)."""
+def post_process_parallel(raw, seq_a, seq_b, truncation, add_special_tokens, template_single, template_pair,
+                          specials, types, trim, padding):
+    """``post_process_serial`` with the rows spread over threads."""
+    plan, targets, overflow_splits, errors, row_splits = _plan(raw, seq_a, seq_b, truncation, add_special_tokens,
+                                                               template_single, template_pair, specials, padding)
+    if errors.any():
+        row_splits[:] = 0
     out = output_columns(row_splits)
-    for r in prange(plan.shape[0]):
-        fill_row(r, raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, template_single,
-                 template_pair, specials, types, trim, pad, out, row_splits)
-    return out
+    if not errors.any():
+        stride, left = truncation[1], truncation[3]
+        pad = (padding[3], padding[4], padding[5])
+        for r in prange(plan.shape[0]):
+            fill_row(r, raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, template_single,
+                     template_pair, specials, types, trim, pad, out, row_splits)
+    return out, row_splits, overflow_splits, errors
 
 
 @kernel

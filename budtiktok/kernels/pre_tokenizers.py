@@ -128,7 +128,7 @@ def split_matches(cp, flags, in_start, in_end, n_in, out_start, out_end, class_b
     return m
 
 
-@kernel
+@inline_kernel
 def ascii_bert(raw, lo, hi, flags, mode, cp, src, piece_start, piece_end):
     """BertNormalizer + BertPreTokenizer fused for pure-ASCII bytes ``raw[lo:hi]``.
 
