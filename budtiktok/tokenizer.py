@@ -21,7 +21,8 @@ from .tables.compiled import compile_tokenizer
 STRATEGIES = {"longest_first": "LongestFirst", "only_first": "OnlyFirst", "only_second": "OnlySecond"}
 STRATEGY_CODES = {"LongestFirst": post.LONGEST_FIRST, "OnlyFirst": post.ONLY_FIRST, "OnlySecond": post.ONLY_SECOND}
 TRUNCATION_ERRORS = {
-    post.ERROR_SEQUENCE_TOO_SHORT: "Truncation error: Sequence to truncate too short to respect the provided max_length",
+    post.ERROR_SEQUENCE_TOO_SHORT:
+        "Truncation error: Sequence to truncate too short to respect the provided max_length",
     post.ERROR_NO_SECOND_SEQUENCE: "Truncation error: Second sequence not provided",
     post.ERROR_STRIDE_TOO_LARGE: "Truncation error: stride must be strictly less than the length a sequence is cut to",
 }
@@ -36,6 +37,8 @@ class PackedTexts(NamedTuple):
 
 def pack_texts(texts: Sequence[str], what: str = "input") -> PackedTexts:
     """Join texts into one buffer; a non-str or a str with lone surrogates raises ``TypeError``."""
+    if len(texts) == 1 and type(texts[0]) is str:
+        return _pack_one(texts[0], what)
     try:
         joined = "".join(texts)
     except TypeError:
@@ -54,6 +57,18 @@ def pack_texts(texts: Sequence[str], what: str = "input") -> PackedTexts:
     return PackedTexts(buffer, row_bytes, row_chars)
 
 
+def _pack_one(text: str, what: str) -> PackedTexts:
+    """``pack_texts`` for a single text, without the batch bookkeeping (single-text latency)."""
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise TypeError(f"{what} 0 is not valid text: lone surrogate at char {error.start} "
+                        "(HuggingFace: TextInputSequence must be str)") from None
+    row_chars = np.array((0, len(text)), dtype=np.int64)
+    row_bytes = row_chars if len(encoded) == len(text) else np.array((0, len(encoded)), dtype=np.int64)
+    return PackedTexts(np.frombuffer(encoded, np.uint8), row_bytes, row_chars)
+
+
 class Tokenizer:
     """Loads a HuggingFace ``tokenizer.json`` and encodes exactly as ``tokenizers`` does."""
 
@@ -63,6 +78,10 @@ class Tokenizer:
         self._decode_tokens = build_decoder(spec.decoder)
         self._truncation: Truncation | None = spec.truncation
         self._padding: Padding | None = spec.padding
+        c = self._compiled
+        self._encode_args = (c.normalizer.expansion, c.char_tables, c.form_tables,
+                             (c.normalizer.program, c.normalizer.chars), c.pre_tokenizer, c.ascii_mode, c.model,
+                             c.added.raw_match, c.added.normalized_match)
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -92,7 +111,8 @@ class Tokenizer:
         folder = Path(name_or_dir)
         if (folder / "tokenizer.json").is_file():
             return cls.from_file(folder / "tokenizer.json")
-        hub = Path(os.environ.get("HF_HUB_CACHE") or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub")
+        hf_home = Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface"))
+        hub = Path(os.environ.get("HF_HUB_CACHE") or hf_home / "hub")
         pattern = str(hub / f"models--{name_or_dir.replace('/', '--')}" / "snapshots" / "*" / "tokenizer.json")
         found = sorted(glob.glob(pattern), key=os.path.getmtime)
         if not found:
@@ -231,9 +251,7 @@ class Tokenizer:
                              self._compiled, n_sequences, pad_token)
 
     def _encode_raw(self, packed: PackedTexts):
-        c = self._compiled
-        args = (c.normalizer.expansion, c.char_tables, c.form_tables, (c.normalizer.program, c.normalizer.chars),
-                c.pre_tokenizer, c.ascii_mode, c.model, c.added.raw_match, c.added.normalized_match)
+        args = self._encode_args
         n_rows = packed.row_bytes.shape[0] - 1
         if dispatch.use_parallel(n_rows, int(packed.row_bytes[-1])):
             result = pipeline.encode_parallel(packed.buffer, packed.row_bytes, packed.row_chars,

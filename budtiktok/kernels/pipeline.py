@@ -91,6 +91,7 @@ def added_match_info(cp, flags, start, stop, kind):
 
 @kernel
 def _grown(array, size):
+    """A copy of ``array`` with room for ``size`` items."""
     grown = np.empty(size, array.dtype)
     grown[: array.shape[0]] = array
     return grown
@@ -334,9 +335,9 @@ def encode_serial(text, row_bytes, row_chars, expansion, char_tables, form_table
     counts = np.zeros(n_rows, np.int64)
     errors = np.zeros(n_rows, np.int32)
     # np.int64(0), not a literal 0: the prange driver calls the same specialisation (one compile)
-    ids, start, end, word, added = _encode_chunk(text, row_bytes, row_chars, np.int64(0), n_rows, expansion, char_tables,
-                                                form_tables, normalizer, pre_tokenizer, ascii_mode, model,
-                                                raw_added, normalized_added, counts, errors)
+    ids, start, end, word, added = _encode_chunk(text, row_bytes, row_chars, np.int64(0), n_rows, expansion,
+                                                char_tables, form_tables, normalizer, pre_tokenizer, ascii_mode,
+                                                model, raw_added, normalized_added, counts, errors)
     row_splits = np.zeros(n_rows + 1, np.int64)
     row_splits[1:] = np.cumsum(counts)
     return ids, start, end, word, added, row_splits, errors

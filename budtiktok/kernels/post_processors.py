@@ -93,6 +93,7 @@ def truncation_targets(len_a, len_b, has_b, max_length, strategy):
 
 @kernel
 def _stride_fits(length, limit, stride):
+    """Whether cutting to ``limit`` with ``stride`` is allowed (HF asserts stride < limit)."""
     return limit < 0 or limit >= length or limit == 0 or stride < limit
 
 
@@ -187,6 +188,7 @@ def allocate_rows(raw_splits, seq_a, seq_b, plan, targets, stride, left, add_spe
 
 @kernel
 def _pad(ids, type_ids, start, end, word, flags, source, at, count, pad_id, pad_type_id):
+    """Write ``count`` pad tokens from ``at``."""
     for k in range(at, at + count):
         ids[k] = pad_id
         type_ids[k] = pad_type_id

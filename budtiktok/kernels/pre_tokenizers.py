@@ -31,6 +31,7 @@ ASCII_BERT_LOWERCASE = 4
 
 @inline_kernel
 def _push(out_start, out_end, m, start, end):
+    """Append the piece [start, end) unless it is empty; returns the new count."""
     if end > start:
         out_start[m] = start
         out_end[m] = end

@@ -101,8 +101,11 @@ def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
 
     def build_tables():
         arrays = {"vocab.cells": vocab_trie(spec.model.vocab).cells}
-        normalize = lambda text: normalize_text(normalizer, char_tables, form_tables, text)  # noqa: E731
-        arrays.update({f"added.{k}": v for k, v in match_tables(spec.added_tokens, spec.model.vocab, normalize).items()})
+        def normalize(text):
+            return normalize_text(normalizer, char_tables, form_tables, text)
+
+        added_tables = match_tables(spec.added_tokens, spec.model.vocab, normalize)
+        arrays.update({f"added.{name}": array for name, array in added_tables.items()})
         return arrays
 
     tables = cached_arrays(f"tokenizer-{source_hash}", build_tables)
