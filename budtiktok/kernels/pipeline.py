@@ -208,16 +208,13 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
     has_raw_added = raw_token_ids.shape[0] > 0
     has_normalized_added = norm_token_ids.shape[0] > 0
 
-    capacity = 16
-    for row in range(first_row, last_row):
-        capacity += row_bytes[row + 1] - row_bytes[row]
+    capacity = (row_bytes[last_row] - row_bytes[first_row]) // 2 + 16
     out_ids = np.empty(capacity, np.int32)
     out_start = np.empty(capacity, np.int32)
     out_end = np.empty(capacity, np.int32)
     out_word = np.empty(capacity, np.int32)
     out_added = np.empty(capacity, np.int32)
 
-    scratch = 0
     cp = np.empty(0, np.int32)
     src = np.empty(0, np.int32)
     norm_a_cp = np.empty(0, np.int32)
@@ -237,21 +234,24 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
 
     m = 0
     row = first_row
-    general = 0      # capacity of the buffers only the general path uses (allocated on first need)
     while row < last_row:
         lo = row_bytes[row]
         n = row_bytes[row + 1] - lo
-        if n + 1 > scratch:
-            scratch = max(n + 1, 2 * scratch)
-            big = scratch * expansion + 8
-            cp = np.empty(big, np.int32)
-            src = np.empty(big, np.int32)
-            seg_start = np.empty(scratch + 1, np.int64)
-            seg_end = np.empty(scratch + 1, np.int64)
-            seg_token = np.empty(scratch + 1, np.int32)
-            piece_a_start = np.empty(big, np.int64)
-            piece_a_end = np.empty(big, np.int64)
-        needed = m + n * (expansion + 1) + 2
+        ascii_row = ascii_mode and not has_normalized_added and n == row_chars[row + 1] - row_chars[row]
+        # the fused ASCII path never grows the text; the general one may, up to `expansion` times
+        chars_needed = n + 1 if ascii_row else n * expansion + 8
+        if n + 1 > seg_start.shape[0]:
+            segments = max(n + 1, 2 * seg_start.shape[0])
+            seg_start = np.empty(segments, np.int64)
+            seg_end = np.empty(segments, np.int64)
+            seg_token = np.empty(segments, np.int32)
+        if chars_needed > cp.shape[0]:
+            size = max(chars_needed, 2 * cp.shape[0])
+            cp = np.empty(size, np.int32)
+            src = np.empty(size, np.int32)
+            piece_a_start = np.empty(size, np.int64)
+            piece_a_end = np.empty(size, np.int64)
+        needed = m + (n + 2 if ascii_row else n * (expansion + 1) + 2)
         if needed > out_ids.shape[0]:
             size = max(needed, 2 * out_ids.shape[0])
             out_ids = _grown(out_ids, size)
@@ -260,24 +260,23 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
             out_word = _grown(out_word, size)
             out_added = _grown(out_added, size)
 
-        if ascii_mode and not has_normalized_added and n == row_chars[row + 1] - row_chars[row]:
+        if ascii_row:
             row, m = _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_mode, raw_added,
                                         model, cp, src, seg_start, seg_end, seg_token, piece_a_start, piece_a_end,
                                         out_ids, out_start, out_end, out_word, out_added, m, counts, errors)
             continue
 
-        if general < scratch:
-            general = scratch
-            big = scratch * expansion + 8
-            norm_a_cp = np.empty(big, np.int32)
-            norm_a_src = np.empty(big, np.int32)
-            norm_b_cp = np.empty(big, np.int32)
-            norm_b_src = np.empty(big, np.int32)
-            seg2_start = np.empty(big, np.int64)
-            seg2_end = np.empty(big, np.int64)
-            seg2_token = np.empty(big, np.int32)
-            piece_b_start = np.empty(big, np.int64)
-            piece_b_end = np.empty(big, np.int64)
+        if chars_needed > norm_a_cp.shape[0]:
+            size = max(chars_needed, 2 * norm_a_cp.shape[0])
+            norm_a_cp = np.empty(size, np.int32)
+            norm_a_src = np.empty(size, np.int32)
+            norm_b_cp = np.empty(size, np.int32)
+            norm_b_src = np.empty(size, np.int32)
+            seg2_start = np.empty(size, np.int64)
+            seg2_end = np.empty(size, np.int64)
+            seg2_token = np.empty(size, np.int32)
+            piece_b_start = np.empty(size, np.int64)
+            piece_b_end = np.empty(size, np.int64)
         first_token = m
         word = 0
         n = read_text(text, lo, lo + n, cp, src)
