@@ -6,7 +6,7 @@ How it keeps the comparison fair (shared/docs/peers.md): every contender runs in
 and run; each tokenizer object stays warm and is warmed up once on the whole workload before
 timing; each repetition encodes texts no library has seen whole (every text gets a
 per-repetition suffix), so per-word caches count and whole-text caches do not; contenders take
-turns within each repetition, and the best repetition counts. Ratios ("x HF") are throughput over
+turns within each repetition, and the best repetition counts. Ratios ("× HF") are throughput over
 that of HuggingFace ``tokenizers`` ``encode_batch`` in the same run. Flat calls
 (``encode_batch_arrays``, tokie ``encode_batch_flat``) and object calls (``encode_batch``) are
 listed apart. Compile time is not in these numbers: the cold-start section reports it.
@@ -147,7 +147,8 @@ def plain_json(path: Path) -> Path:
     if path.suffix != ".gz":
         return path
     raw = gzip.decompress(path.read_bytes())
-    target = Path(tempfile.gettempdir(), "budtiktok-bench", f"{path.parent.name}-{hashlib.sha256(raw).hexdigest()[:16]}.json")
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    target = Path(tempfile.gettempdir(), "budtiktok-bench", f"{path.parent.name}-{digest}.json")
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.tmp")
@@ -261,12 +262,13 @@ def load_contenders(path: Path, name: str, hf_only: bool = False) -> tuple[list[
 
 # ----------------------------------------------------------------------------- measuring
 def time_call(call: Callable, argument) -> float:
-    """Seconds for ``call(argument)``, with the garbage collector off as ``timeit`` does."""
+    """Seconds until ``call(argument)`` returns (freeing its result comes after), with the garbage
+    collector off as ``timeit`` does."""
     gc.collect()
     gc.disable()
     try:
         start = time.perf_counter()
-        call(argument)
+        result = call(argument)  # noqa: F841 -- held past the timer, so freeing it is not timed
         return time.perf_counter() - start
     finally:
         gc.enable()
@@ -303,8 +305,7 @@ def measure_latency(encoders: dict[str, Callable[[str], object]], text: str, cal
     """Median µs per single-text call, per library: blocks of distinct variants of ``text``, the
     libraries taking turns block by block."""
     for encode in encoders.values():
-        for variant in text_variants(text, LATENCY_BLOCK, "warm-up"):
-            encode(variant)
+        encode_each(encode, text_variants(text, LATENCY_BLOCK, "warm-up"))
     variants = text_variants(text, calls, "")
     blocks = [variants[start:start + LATENCY_BLOCK] for start in range(0, calls, LATENCY_BLOCK)]
     per_call: dict[str, list[float]] = {library: [] for library in encoders}
@@ -323,16 +324,30 @@ def encode_each(encode: Callable[[str], object], texts: Sequence[str]) -> None:
 # Runs in a fresh interpreter: reads its job as JSON on stdin, prints its measurements as JSON.
 COLD_START_CHILD = """
 import json, resource, sys, time
+
+def peak_rss_mib():
+    # Linux: VmHWM is this process's own peak. ru_maxrss would carry the parent's peak over
+    # fork + exec, and the parent holds the benchmark's workloads.
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        rss_unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * rss_unit / 2**20
+
 job = json.loads(sys.stdin.read())
-rss_unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
 started = time.perf_counter()
 import budtiktok
 imported = time.perf_counter()
 from budtiktok import cache
-tables_before = set(cache.cache_dir().glob("*.npz"))
+# Every table-cache miss ends in cache._store. (Counting new files in the cache folder would also
+# count those of other processes sharing it.)
+table_misses = []
+store_table = cache._store
+cache._store = lambda path, arrays: (table_misses.append(path.name), store_table(path, arrays))
 tokenizer = budtiktok.Tokenizer.from_file(job["path"])
 loaded = time.perf_counter()
-rss_after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * rss_unit
+rss_after_load = peak_rss_mib()
 tokenizer.encode(job["text"])
 encoded = time.perf_counter()
 tokenizer.encode_batch_arrays(job["batch"])
@@ -343,18 +358,18 @@ dispatchers = {id(value): value for name, module in list(sys.modules.items()) if
 print(json.dumps({
     "import_s": imported - started, "load_s": loaded - imported,
     "first_encode_s": encoded - loaded, "first_batch_s": batched - encoded,
-    "rss_after_load_mib": rss_after_load / 2**20,
-    "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * rss_unit / 2**20,
+    "rss_after_load_mib": rss_after_load, "peak_rss_mib": peak_rss_mib(),
     "numba_cache_hits": sum(sum(d.stats.cache_hits.values()) for d in dispatchers),
     "numba_cache_misses": sum(sum(d.stats.cache_misses.values()) for d in dispatchers),
-    "table_cache_warm": set(cache.cache_dir().glob("*.npz")) <= tables_before,
+    "table_cache_misses": len(table_misses),
 }))
 """
 
 
 def measure_cold_start(path: Path, text: str, batch: Sequence[str], fresh_caches: bool) -> dict:
     """``import budtiktok``, ``from_file``, the first ``encode`` and the first batch in a fresh
-    interpreter: with the Numba and table caches as they are, or with empty temp ones."""
+    interpreter: with the Numba and table caches as they are, or with empty temp ones. RSS figures
+    are the process's high-water mark."""
     env = dict(os.environ)
     # The child imports this same budtiktok, wherever the parent found it.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(PACKAGE_PARENT), env.get("PYTHONPATH"))))
@@ -369,7 +384,8 @@ def measure_cold_start(path: Path, text: str, batch: Sequence[str], fresh_caches
         raise RuntimeError(f"cold-start subprocess failed:\n{child.stderr}")
     measured = json.loads(child.stdout.splitlines()[-1])
     measured["numba_cache_warm"] = measured["numba_cache_misses"] == 0
-    return {"caches": "fresh temp dirs" if fresh_caches else "current", **measured}
+    measured["table_cache_warm"] = measured["table_cache_misses"] == 0
+    return {"caches": "empty" if fresh_caches else "current", **measured}
 
 
 # ----------------------------------------------------------------------------- running
@@ -409,7 +425,8 @@ def run_benchmarks(tokenizer_names: Sequence[str], workloads: Sequence[str], rep
         "machine": machine_facts(with_budtiktok=not hf_only),
         "settings": {"tokenizers": list(tokenizer_names), "workloads": list(workloads), "repeat": repeat,
                      "data_dir": str(data_dir), "texts_limit": texts_limit, "hf_only": hf_only,
-                     "regime": "warm tokenizers, warmed up once; fresh texts every repetition; best repetition"},
+                     "regime": "tokenizers warm, each warmed up once on the workload; fresh texts every "
+                               "repetition; contenders take turns"},
         "throughput": [], "skipped": [], "latency": [], "cold_start": [],
     }
     print(format_machine(results["machine"]), flush=True)
@@ -443,7 +460,20 @@ def run_benchmarks(tokenizer_names: Sequence[str], workloads: Sequence[str], rep
                 row = {"tokenizer": name, **measure_cold_start(path, text, batch, fresh)}
                 results["cold_start"].append(row)
                 print(format_cold_start(row), flush=True)
+    if not hf_only:
+        results["machine"]["numba_threading_layer"] = numba_threading_layer()
     return results
+
+
+def numba_threading_layer() -> str | None:
+    """The layer Numba's parallel kernels ran on (None before any ran): under load, OpenMP's
+    spin-waiting can cost far more than the others."""
+    import numba
+
+    try:
+        return numba.threading_layer()
+    except ValueError:
+        return None
 
 
 def combine_runs(results: dict, other: dict) -> list[dict]:
@@ -464,6 +494,8 @@ def combine_runs(results: dict, other: dict) -> list[dict]:
 # ----------------------------------------------------------------------------- reporting
 def format_machine(machine: dict) -> str:
     threads = f", {machine['numba_threads']} Numba threads" if "numba_threads" in machine else ""
+    if machine.get("numba_threading_layer"):
+        threads += f" ({machine['numba_threading_layer']} layer)"
     versions = ", ".join(f"{package} {version}" for package, version in sorted(machine["versions"].items()))
     return (f"{machine['cores']} cores{threads}, CPU {machine['cpu']}, {machine['platform']}, "
             f"Python {machine['python']}, {machine['date']}\n{versions}")
@@ -484,7 +516,7 @@ def format_cold_start(row: dict) -> str:
             f"first batch {row['first_batch_s']:.2f} s, RSS after load {row['rss_after_load_mib']:.0f} MiB "
             f"(peak {row['peak_rss_mib']:.0f}); Numba cache {_warm_or_cold(row['numba_cache_warm'])} "
             f"({row['numba_cache_hits']} hits, {row['numba_cache_misses']} misses), "
-            f"table cache {_warm_or_cold(row['table_cache_warm'])}")
+            f"table cache {_warm_or_cold(row['table_cache_warm'])} ({row['table_cache_misses']} misses)")
 
 
 def _warm_or_cold(warm: bool) -> str:

@@ -24,15 +24,19 @@ def cache_dir() -> Path:
     return Path(configured) if configured else Path.home() / ".cache" / "budtiktok"
 
 
-def cached_arrays(key: str, build: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """Arrays stored under ``key``, built (and stored) on a miss. Unwritable caches are skipped."""
+def cached_arrays(key: str, build: Callable[[], dict[str, np.ndarray]], persist: bool = True) -> dict[str, np.ndarray]:
+    """Arrays stored under ``key``, built (and stored, if ``persist``) on a miss. Unwritable caches
+    are skipped."""
     path = cache_dir() / f"{key}-{__version__}-t{TABLE_FORMAT}.npz"
     try:
+        if not persist:
+            raise FileNotFoundError(path)
         with np.load(path, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in stored.files}
     except (OSError, ValueError, EOFError):
         arrays = build()
-        _store(path, arrays)
+        if persist:
+            _store(path, arrays)
     for array in arrays.values():
         array.setflags(write=False)
     return arrays

@@ -83,10 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     cache.add_argument("action", choices=["info", "clear"])
     cache.set_defaults(run=_cache)
 
-    bench = commands.add_parser("bench", help="speed against HuggingFace and peers (see --help)", add_help=False)
-    bench.add_argument("rest", nargs=argparse.REMAINDER)
-    bench.set_defaults(run=_bench)
+    commands.add_parser("bench", help="speed against HuggingFace and peers (budtiktok bench --help)")
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        return _bench(argparse.Namespace(rest=argv[1:]))
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -23,6 +23,9 @@ from .pre_tokenizers import ascii_bert_mode, compile_pre_tokenizer
 from .wordpiece import check_supported, model_arrays, vocab_trie
 
 
+PERSIST_MIN_VOCAB = 1000
+
+
 @lru_cache(maxsize=1)
 def unicode_tables() -> tuple[char_classes.CharTables, unicode_normalization.NormalizationTables]:
     """The shared character tables, cached on disk per budtiktok and unicodedata2 version."""
@@ -108,7 +111,9 @@ def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
         arrays.update({f"added.{name}": array for name, array in added_tables.items()})
         return arrays
 
-    tables = cached_arrays(f"tokenizer-{source_hash}", build_tables)
+    # Small vocabularies build in milliseconds: caching them would only litter the cache folder.
+    tables = cached_arrays(f"tokenizer-{source_hash}", build_tables,
+                           persist=len(spec.model.vocab) >= PERSIST_MIN_VOCAB)
     model = model_arrays(spec.model, DoubleArray(tables["vocab.cells"]))
     added = build_added_vocabulary(spec.added_tokens, spec.model.vocab,
                                    {k[6:]: v for k, v in tables.items() if k.startswith("added.")})
