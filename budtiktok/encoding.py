@@ -15,12 +15,13 @@ from .kernels.post_processors import PAD, SPECIAL
 class BatchEncoding:
     """Every output row of one call. Rows ``0..n_inputs-1`` are the inputs' main rows."""
 
-    def __init__(self, columns, row_splits, overflow_splits, n_inputs, raw, raw_texts, compiled, n_sequences,
+    def __init__(self, columns, row_splits, overflow_splits, plan, n_inputs, raw, raw_texts, compiled, n_sequences,
                  pad_token):
         (self.ids, self.type_ids, self.start, self.end, self.word, self.flags, self.source,
          self.ranges) = columns
         self.row_splits = row_splits
         self.overflow_splits = overflow_splits
+        self.plan = plan                # per row: input, window of A, window of B
         self.n_inputs = n_inputs
         self.raw = raw                  # (ids, start, end, word, added, row_splits) of the model output
         self.raw_texts = raw_texts      # the text of each raw row (each word, when pre-tokenized)
@@ -132,8 +133,17 @@ class Encoding:
 
     @property
     def overflowing(self) -> list["Encoding"]:
+        """Overflow windows. As in HuggingFace's merge of pair encodings, the overflow row of
+        (A window a, B window 0) holds the rows (a, b) for b >= 1, and (0, b) holds (a, b) for a >= 1."""
         batch = self._batch
-        if self._row >= batch.n_inputs:
+        i = batch.input_of_row(self._row)
+        lo, hi = batch.overflow_splits[i], batch.overflow_splits[i + 1]
+        rows = range(batch.n_inputs + lo, batch.n_inputs + hi)
+        if self._row < batch.n_inputs:
+            return [Encoding(batch, r) for r in rows]
+        _, a, b = batch.plan[self._row].tolist()
+        if batch.n_sequences[i] < 2 or (a > 0 and b > 0):
             return []
-        lo, hi = batch.overflow_splits[self._row], batch.overflow_splits[self._row + 1]
-        return [Encoding(batch, batch.n_inputs + r) for r in range(lo, hi)]
+        if b == 0:
+            return [Encoding(batch, r) for r in rows if batch.plan[r, 1] == a and batch.plan[r, 2] > 0]
+        return [Encoding(batch, r) for r in rows if batch.plan[r, 2] == b and batch.plan[r, 1] > 0]

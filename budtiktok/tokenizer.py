@@ -69,6 +69,16 @@ def _pack_one(text: str, what: str) -> PackedTexts:
     return PackedTexts(np.frombuffer(encoded, np.uint8), row_bytes, row_chars)
 
 
+U32_LIMIT = 1 << 32
+
+
+def _unsigned(name: str, value: int, limit: int = U32_LIMIT) -> int:
+    """HuggingFace takes these as unsigned integers: out of range raises OverflowError, as there."""
+    if not 0 <= value < limit:
+        raise OverflowError(f"{name}={value} is out of range for an unsigned integer")
+    return value
+
+
 class Tokenizer:
     """Loads a HuggingFace ``tokenizer.json`` and encodes exactly as ``tokenizers`` does."""
 
@@ -124,6 +134,8 @@ class Tokenizer:
     def enable_truncation(self, max_length: int, stride: int = 0, strategy: str = "longest_first",
                           direction: str = "right") -> None:
         """Truncate (and keep the rest as overflowing windows) as HuggingFace does."""
+        _unsigned("max_length", max_length, 1 << 64)
+        _unsigned("stride", stride, 1 << 64)
         if strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {sorted(STRATEGIES)}, got {strategy!r}")
         if direction not in ("left", "right"):
@@ -144,6 +156,11 @@ class Tokenizer:
         """Pad every batch to its longest row (or to ``length``)."""
         if direction not in ("left", "right"):
             raise ValueError(f"direction must be 'left' or 'right', got {direction!r}")
+        _unsigned("pad_id", pad_id)
+        _unsigned("pad_type_id", pad_type_id)
+        for name, value in (("length", length), ("pad_to_multiple_of", pad_to_multiple_of)):
+            if value is not None:
+                _unsigned(name, value, 1 << 64)
         self._padding = Padding(length, direction.capitalize(), pad_to_multiple_of, pad_id, pad_type_id, pad_token)
 
     def no_padding(self) -> None:
@@ -172,7 +189,7 @@ class Tokenizer:
 
     def id_to_token(self, id: int) -> str | None:
         table = self._compiled.id_to_token
-        return table[id] if 0 <= id < len(table) else None
+        return table[id] if _unsigned("id", id) < len(table) else None
 
     def get_vocab(self, with_added_tokens: bool = True) -> dict[str, int]:
         vocab = dict(self._compiled.vocab)
@@ -186,6 +203,11 @@ class Tokenizer:
     # ----------------------------------------------------------------- encoding
     def encode(self, sequence, pair=None, is_pretokenized: bool = False, add_special_tokens: bool = True) -> Encoding:
         """Encode one text (or pre-tokenized word list), optionally with a pair."""
+        expected = (list, tuple) if is_pretokenized else str
+        for name, value in (("sequence", sequence), ("pair", pair)):
+            if value is not None and not isinstance(value, expected):
+                raise TypeError(f"{name} is {type(value).__name__}, expected "
+                                f"{'a list of str' if is_pretokenized else 'str'}")
         batch = self._encode([sequence], [pair], is_pretokenized, add_special_tokens, "sequence")
         return Encoding(batch, 0)
 
@@ -205,16 +227,29 @@ class Tokenizer:
                                       return_offsets)
 
     def _split_pairs(self, inputs, is_pretokenized):
+        """Inputs → (first sequences, pair sequences or None), with HuggingFace's input rules: a
+        pair is a 2-item tuple/list (of word lists, when pre-tokenized)."""
+        if isinstance(inputs, (str, bytes)):
+            raise TypeError("encode_batch expects a list of inputs, got a str (HuggingFace: Can't extract `str` "
+                            "to `Vec`)")
+        sequence_type = (list, tuple) if is_pretokenized else str
         firsts, pairs = [], []
         for i, item in enumerate(inputs):
-            if isinstance(item, tuple) or (not is_pretokenized and isinstance(item, list)):
-                if len(item) != 2:
-                    raise TypeError(f"input {i} is a {type(item).__name__} of {len(item)} items, expected a pair")
-                firsts.append(item[0])
-                pairs.append(item[1])
+            if is_pretokenized:
+                is_pair = (isinstance(item, (list, tuple)) and len(item) == 2
+                           and all(isinstance(part, (list, tuple)) for part in item))
             else:
-                firsts.append(item)
-                pairs.append(None)
+                is_pair = isinstance(item, (list, tuple))
+                if is_pair and len(item) != 2:
+                    raise TypeError(f"input {i} is a {type(item).__name__} of {len(item)} items, expected a pair")
+            members = item if is_pair else (item,)
+            for part in members:
+                if not isinstance(part, sequence_type):
+                    expected = "a list of str" if is_pretokenized else "str"
+                    raise TypeError(f"input {i}: got {type(part).__name__}, expected {expected} "
+                                    "(or a pair of them)")
+            firsts.append(members[0])
+            pairs.append(members[1] if is_pair else None)
         return firsts, pairs
 
     def _encode(self, firsts, pairs, is_pretokenized, add_special_tokens, what, force_batch_longest=False):
@@ -230,10 +265,12 @@ class Tokenizer:
             n_sequences[has_pair] = 2
         if is_pretokenized:
             words, group_sizes = [], []
+            input_of_sequence = np.concatenate((seq_a, np.flatnonzero(seq_b >= 0)))
             for i, seq in enumerate(sequences):
-                if not isinstance(seq, (list, tuple)):
-                    raise TypeError(f"{what} {i % n} is {type(seq).__name__}, expected a list of str "
-                                    "(is_pretokenized=True)")
+                for j, word in enumerate(seq):
+                    if not isinstance(word, str):
+                        raise TypeError(f"{what} {input_of_sequence[i]}: word {j} is {type(word).__name__}, "
+                                        "expected str (is_pretokenized=True)")
                 words.extend(seq)
                 group_sizes.append(len(seq))
             texts = words
@@ -244,10 +281,10 @@ class Tokenizer:
         text_splits = raw[5]
         if is_pretokenized:
             raw = _group_words(raw, np.asarray(group_sizes, dtype=np.int64))
-        columns, row_splits, overflow_splits = self._post_process(raw, seq_a, seq_b, add_special_tokens,
-                                                                  force_batch_longest)
+        columns, row_splits, overflow_splits, plan = self._post_process(raw, seq_a, seq_b, add_special_tokens,
+                                                                        force_batch_longest)
         pad_token = self._padding.pad_token if self._padding is not None else "[PAD]"
-        return BatchEncoding(columns, row_splits, overflow_splits, n, raw[:5] + (text_splits,), texts,
+        return BatchEncoding(columns, row_splits, overflow_splits, plan, n, raw[:5] + (text_splits,), texts,
                              self._compiled, n_sequences, pad_token)
 
     def _encode_raw(self, packed: PackedTexts):
@@ -261,7 +298,9 @@ class Tokenizer:
         errors = result[6]
         if errors.any():
             bad = int(np.flatnonzero(errors)[0])
-            raise ValueError(f"text {bad}: the model has no unk token for a word missing from its vocabulary")
+            unk = getattr(self._spec.model, "unk_token", None)
+            raise ValueError(f"text {bad}: {type(self._spec.model).__name__} error: Missing {unk} token from the "
+                             "vocabulary (a word needs it)")
         return result[:6]
 
     def _post_process(self, raw, seq_a, seq_b, add_special_tokens, force_batch_longest):
@@ -284,7 +323,7 @@ class Tokenizer:
         n_tokens = int(raw[5][-1])
         run = post.post_process_parallel if dispatch.use_parallel(seq_a.shape[0], 4 * n_tokens) \
             else post.post_process_serial
-        columns, row_splits, overflow_splits, errors = run(
+        columns, row_splits, overflow_splits, errors, plan = run(
             raw, seq_a, seq_b, truncation, add_special_tokens, p.single, p.pair, (p.special_ids, p.special_splits),
             (p.main_type, overflow_type),
             (p.trim_offsets, p.trim_add_prefix_space, self._compiled.trim_lead, self._compiled.trim_trail),
@@ -292,7 +331,7 @@ class Tokenizer:
         if errors.any():
             bad = int(np.flatnonzero(errors)[0])
             raise ValueError(f"input {bad}: {TRUNCATION_ERRORS[int(errors[bad])]}")
-        return columns, row_splits, overflow_splits
+        return columns, row_splits, overflow_splits, plan
 
     # ----------------------------------------------------------------- decoding
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = True) -> str:
@@ -301,7 +340,7 @@ class Tokenizer:
         special = self._compiled.added.special_contents
         tokens = []
         for token_id in ids:
-            token = id_to_token[token_id] if 0 <= token_id < len(id_to_token) else None
+            token = id_to_token[token_id] if _unsigned("id", int(token_id)) < len(id_to_token) else None
             if token is not None and not (skip_special_tokens and token in special):
                 tokens.append(token)
         return self._decode_tokens(tokens)

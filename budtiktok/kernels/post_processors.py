@@ -310,8 +310,8 @@ def _plan(raw, seq_a, seq_b, truncation, add_special_tokens, template_single, te
 def post_process_serial(raw, seq_a, seq_b, truncation, add_special_tokens, template_single, template_pair,
                         specials, types, trim, padding):
     """Truncate, apply the template, trim offsets and pad, on the calling thread. Returns the
-    output columns (see ``fill_row``), ``row_splits``, ``overflow_splits`` and per-input errors
-    (on any error nothing is filled)."""
+    output columns (see ``fill_row``), ``row_splits``, ``overflow_splits``, per-input errors (on
+    any error nothing is filled) and the row plan (input, window of A, window of B)."""
     plan, targets, overflow_splits, errors, row_splits = _plan(raw, seq_a, seq_b, truncation, add_special_tokens,
                                                                template_single, template_pair, specials, padding)
     if errors.any():
@@ -323,7 +323,7 @@ def post_process_serial(raw, seq_a, seq_b, truncation, add_special_tokens, templ
         for r in range(plan.shape[0]):
             fill_row(r, raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, template_single,
                      template_pair, specials, types, trim, pad, out, row_splits)
-    return out, row_splits, overflow_splits, errors
+    return out, row_splits, overflow_splits, errors, plan
 
 
 @parallel_kernel
@@ -341,7 +341,7 @@ def post_process_parallel(raw, seq_a, seq_b, truncation, add_special_tokens, tem
         for r in prange(plan.shape[0]):
             fill_row(r, raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, template_single,
                      template_pair, specials, types, trim, pad, out, row_splits)
-    return out, row_splits, overflow_splits, errors
+    return out, row_splits, overflow_splits, errors, plan
 
 
 @kernel

@@ -15,7 +15,8 @@ def wordpiece(cp, piece_start, piece_end, n_pieces, first_word, cells, continuat
               out_ids, out_start, out_end, out_word, m):
     """Greedy longest-match-first WordPiece, HuggingFace's "shrink the candidate one char at a time"
     loop done as one trie walk per token. A piece longer than ``max_chars`` chars, or with any
-    position no vocabulary entry matches, becomes a single unk token."""
+    position no vocabulary entry matches, becomes a single unk token (-1 is returned when that is
+    needed and the vocabulary has no unk token)."""
     for p in range(n_pieces):
         start = piece_start[p]
         end = piece_end[p]
@@ -46,6 +47,8 @@ def wordpiece(cp, piece_start, piece_end, n_pieces, first_word, cells, continuat
             m += 1
             pos = best_end
         if not matched:
+            if unk_id < 0:
+                return -1
             m = first
             out_ids[m] = unk_id
             out_start[m] = start

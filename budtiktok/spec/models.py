@@ -132,20 +132,13 @@ def _parse_vocab(obj: JsonObject) -> dict[str, int]:
     return dict(vocab)
 
 
-def _check_unk_in_vocab(obj: JsonObject, unk_token: str, vocab: dict[str, int]) -> None:
-    # HuggingFace only fails later, when an unknown word needs the missing token.
-    if unk_token not in vocab:
-        message = f"{quoted(unk_token)} is not in the vocab"
-        raise TokenizerConfigError(obj.path_of("unk_token"), message)
-
-
 def _word_piece(obj: JsonObject) -> WordPiece:
     vocab = _parse_vocab(obj)
-    unk_token = obj.str_field("unk_token")
-    _check_unk_in_vocab(obj, unk_token, vocab)
+    # An unk_token missing from the vocab is accepted, as HuggingFace does: encoding fails only
+    # when a word needs it.
     return WordPiece(
         vocab=vocab,
-        unk_token=unk_token,
+        unk_token=obj.str_field("unk_token"),
         continuing_subword_prefix=obj.str_field("continuing_subword_prefix"),
         max_input_chars_per_word=obj.int_field("max_input_chars_per_word", maximum=USIZE_MAX),
     )
@@ -153,9 +146,7 @@ def _word_piece(obj: JsonObject) -> WordPiece:
 
 def _word_level(obj: JsonObject) -> WordLevel:
     vocab = _parse_vocab(obj)
-    unk_token = obj.str_field("unk_token")
-    _check_unk_in_vocab(obj, unk_token, vocab)
-    return WordLevel(vocab=vocab, unk_token=unk_token)
+    return WordLevel(vocab=vocab, unk_token=obj.str_field("unk_token"))
 
 
 def _bpe(obj: JsonObject) -> BPE:

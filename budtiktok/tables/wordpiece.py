@@ -34,6 +34,6 @@ def model_arrays(model, trie: DoubleArray) -> tuple:
     """The kernel's model tuple for a WordPiece or WordLevel spec."""
     if isinstance(model, spec.WordPiece):
         return (MODEL_WORDPIECE, trie.cells, walk(trie, model.continuing_subword_prefix),
-                model.vocab[model.unk_token], model.max_input_chars_per_word)
+                model.vocab.get(model.unk_token, -1), model.max_input_chars_per_word)
     unk_id = model.vocab.get(model.unk_token, -1) if model.unk_token is not None else -1
     return (MODEL_WORDLEVEL, trie.cells, 0, unk_id, 0)

@@ -316,27 +316,11 @@ CASES = [
         "model.vocab",
         r"expected object, got list",
     ),
-    # HuggingFace fails only when an unknown word needs the token.
-    Case(
-        "wordlevel unk not in vocab",
-        doc(model=changed(WORD_LEVEL, unk_token="x")),
-        "model.unk_token",
-        r"'x' is not in the vocab",
-        huggingface_rejects=False,
-    ),
     Case(
         "wordlevel null unk",
         doc(model=changed(WORD_LEVEL, unk_token=None)),
         "model.unk_token",
         r"expected str, got null",
-    ),
-    # Same, for WordPiece.
-    Case(
-        "wordpiece unk not in vocab",
-        doc(model=changed(WORD_PIECE, unk_token="x")),
-        "model.unk_token",
-        r"'x' is not in the vocab",
-        huggingface_rejects=False,
     ),
     Case(
         "wordpiece missing field",
