@@ -48,7 +48,8 @@ class BatchEncoding:
 
     def token_strings(self, row: int) -> list[str]:
         lo, hi = self.row_splits[row], self.row_splits[row + 1]
-        id_to_token = self.compiled.id_to_token
+        model_tokens = self.compiled.model_tokens
+        added_strings = self.compiled.id_to_token
         special_tokens = self.compiled.post.special_tokens
         raw_ids, raw_start, raw_end, _, raw_added, raw_splits = self.raw
         tokens = []
@@ -61,8 +62,10 @@ class BatchEncoding:
                 raw_row = int(np.searchsorted(raw_splits, source, side="right")) - 1
                 text = self.raw_texts[raw_row]
                 tokens.append(text[raw_start[source]:raw_end[source]])
+            elif raw_added[source]:
+                tokens.append(added_strings[token_id])
             else:
-                tokens.append(id_to_token[token_id])
+                tokens.append(model_tokens[token_id])
         return tokens
 
 
@@ -118,8 +121,16 @@ class Encoding:
     def words(self) -> list[int | None]:
         return self.word_ids
 
+    def _has_sequence_ranges(self) -> bool:
+        batch = self._batch
+        if batch.compiled.post.sequence_ranges:
+            return True
+        return self._row < batch.n_inputs and batch.n_sequences[self._row] == 2
+
     @property
     def sequence_ids(self) -> list[int | None]:
+        if not self._has_sequence_ranges():
+            return [0] * len(self)
         ids: list[int | None] = [None] * len(self)
         a_start, a_end, b_start, b_end = self._batch.ranges[self._row].tolist()
         for sequence, (lo, hi) in enumerate(((a_start, a_end), (b_start, b_end))):
@@ -129,6 +140,8 @@ class Encoding:
 
     @property
     def n_sequences(self) -> int:
+        if not self._has_sequence_ranges():
+            return 1
         return int(self._batch.n_sequences[self._batch.input_of_row(self._row)])
 
     @property

@@ -141,7 +141,7 @@ class Tokenizer:
         if direction not in ("left", "right"):
             raise ValueError(f"direction must be 'left' or 'right', got {direction!r}")
         effective = max_length - self._compiled.post.n_added_single
-        if effective < stride:
+        if 0 <= effective < stride:
             raise ValueError(f"tokenizer stride set to {stride}, which is greater than or equal to its effective max "
                              f"length of {effective} (= {max_length} original max length - "
                              f"{self._compiled.post.n_added_single} added special tokens)")

@@ -114,7 +114,9 @@ def plan_rows(raw_splits, seq_a, seq_b, max_length, n_added_single, n_added_pair
         len_b = raw_splits[seq_b[i] + 1] - raw_splits[seq_b[i]] if has_b else 0
         limit = max_length
         if max_length >= 0:
-            limit = max(max_length - (n_added_pair if has_b else n_added_single), 0)
+            # below the special tokens' count HuggingFace does not truncate at all (checked_sub)
+            n_added = n_added_pair if has_b else n_added_single
+            limit = max_length - n_added if max_length >= n_added else -1
         ta, tb, error = truncation_targets(len_a, len_b, has_b, limit, strategy)
         if error == 0 and not (_stride_fits(len_a, ta, stride) and _stride_fits(len_b, tb, stride)):
             error = ERROR_STRIDE_TOO_LARGE

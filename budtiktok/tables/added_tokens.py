@@ -40,14 +40,13 @@ def assign_ids(added_tokens, model_vocab: dict[str, int]) -> list[int]:
     return ids
 
 
-def _first_of_each_content(added_tokens) -> list[int]:
-    seen: set[str] = set()
-    first = []
+def _latest_of_each_content(added_tokens) -> list[int]:
+    """One entry per content, in order of first appearance; when a content is listed twice the
+    later entry's flags win, as in HuggingFace (re-adding a token replaces it)."""
+    latest: dict[str, int] = {}
     for i, token in enumerate(added_tokens):
-        if token.content not in seen:
-            seen.add(token.content)
-            first.append(i)
-    return first
+        latest[token.content] = i
+    return list(latest.values())
 
 
 def match_tables(added_tokens, model_vocab: dict[str, int], normalize: Callable[[str], str]) -> dict[str, np.ndarray]:
@@ -58,7 +57,7 @@ def match_tables(added_tokens, model_vocab: dict[str, int], normalize: Callable[
     arrays = {"keys": np.asarray(keys, dtype=str) if keys else np.zeros(0, dtype="<U1")}
     for kind in MATCH_KINDS:
         first_index: dict[str, int] = {}
-        for i in _first_of_each_content(added_tokens):
+        for i in _latest_of_each_content(added_tokens):
             if keys[i] and added_tokens[i].normalized == (kind == "normalized"):
                 first_index.setdefault(keys[i], i)
         order = list(first_index.values())
@@ -80,10 +79,11 @@ def build_added_vocabulary(added_tokens, model_vocab: dict[str, int], tables: di
     keys = tables["keys"].tolist()
     contents: dict[str, int] = {}
     id_to_string: dict[int, str] = {}
-    for i in _first_of_each_content(added_tokens):
+    for i in _latest_of_each_content(added_tokens):
         contents[added_tokens[i].content] = ids[i]
         id_to_string[ids[i]] = keys[i]
-    special = frozenset(t.content for t in added_tokens if t.special)
+    special = frozenset(added_tokens[i].content for i in _latest_of_each_content(added_tokens)
+                        if added_tokens[i].special)
     raw, normalized = (tuple(tables[f"{kind}.{field}"] for field in ("cells", "token_ids", "options"))
                        for kind in MATCH_KINDS)
     return AddedVocabulary(ids, contents, special, id_to_string, raw, normalized)

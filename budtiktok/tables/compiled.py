@@ -52,8 +52,9 @@ class CompiledTokenizer:
     added: AddedVocabulary
     post: PostProcessorTables
     vocab: dict                  # model vocabulary
-    id_to_token: list            # token string per id (None for unused ids)
-    trim_lead: np.ndarray        # per id: leading whitespace/'Ġ' chars (for offset trimming)
+    id_to_token: list            # token string per id, added tokens' own (None for unused ids)
+    model_tokens: list           # the model vocabulary's string per id (what model tokens show)
+    trim_lead: np.ndarray        # per id: leading whitespace/'Ġ' chars of the model's string (offset trimming)
     trim_trail: np.ndarray
 
     def normalize(self, text: str) -> str:
@@ -119,15 +120,16 @@ def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
                                    {k[6:]: v for k, v in tables.items() if k.startswith("added.")})
 
     size = max([*spec.model.vocab.values(), *added.ids, -1]) + 1
-    id_to_token: list = [None] * size
+    model_tokens: list = [None] * size
     for token, token_id in spec.model.vocab.items():
-        id_to_token[token_id] = token
+        model_tokens[token_id] = token
+    id_to_token = list(model_tokens)
     for token_id, string in added.id_to_string.items():
         id_to_token[token_id] = string
     if post.trim_offsets:
-        trim_lead, trim_trail = _trim_counts(id_to_token, chars.flags)
+        trim_lead, trim_trail = _trim_counts(model_tokens, chars.flags)
     else:
         trim_lead = trim_trail = np.zeros(size, np.int32)
     return CompiledTokenizer(char_tables, form_tables, normalizer, pre_tokenizer,
                              ascii_bert_mode(normalizer.program, pre_tokenizer), model, added, post,
-                             spec.model.vocab, id_to_token, trim_lead, trim_trail)
+                             spec.model.vocab, id_to_token, model_tokens, trim_lead, trim_trail)

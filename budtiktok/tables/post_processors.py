@@ -30,6 +30,10 @@ class PostProcessorTables(NamedTuple):
     overflow_type_plain: np.ndarray     # int64[2]: ... in overflow windows, without special tokens
     trim_offsets: bool
     trim_add_prefix_space: bool
+    # Whether rows carry sequence ranges (HuggingFace's set_sequence_id): without a post-processor
+    # only a pair's main row has them; elsewhere every token, pads included, reports sequence 0 and
+    # n_sequences is 1.
+    sequence_ranges: bool
 
 
 def compile_post_processor(processor) -> PostProcessorTables:
@@ -102,4 +106,5 @@ def compile_post_processor(processor) -> PostProcessorTables:
         overflow_type_plain=np.asarray(overflow_type_plain, dtype=np.int64),
         trim_offsets=trim_offsets,
         trim_add_prefix_space=trim_add_prefix_space,
+        sequence_ranges=processor is not None,
     )

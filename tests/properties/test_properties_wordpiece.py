@@ -60,19 +60,14 @@ class Known:
       nor for any overflow window: every position, padding included, reports sequence id 0 and
       ``n_sequences`` is 1 (test_sequence_ids_of_padding_without_processor,
       test_sequence_ids_of_pair_overflow_without_processor);
-    * ``token_aliases``: a model token whose id is also a ``normalized`` added token with a different
-      normalized form is reported by HF with the model's string (``[UNK]``), by us with the
-      normalized form (``[unk]``) (test_model_token_string_of_normalized_added_token);
 
     * ``stripped_ids``: a ``normalized`` added token with lstrip/rstrip is reported by HF with the
       whitespace it absorbed (``"x  "``), by us bare (``"x"``)
       (test_token_string_of_normalized_added_token_with_strip).
     """
 
-    def __init__(self, pad_sequence: bool = False, token_aliases: dict | None = None,
-                 stripped_ids: frozenset = frozenset()):
+    def __init__(self, pad_sequence: bool = False, stripped_ids: frozenset = frozenset()):
         self.pad_sequence = pad_sequence
-        self.token_aliases = token_aliases or {}
         self.stripped_ids = stripped_ids
 
 
@@ -81,8 +76,9 @@ RUST_WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u
                   "\u2028\u2029\u202f\u205f\u3000"
 
 
-def assert_same_encoding(ours, theirs, where: str = "encoding", depth: int = 1, known: Known = NONE_KNOWN) -> None:
-    """Every field equal; overflowing compared field by field ``depth`` levels down."""
+def assert_same_encoding(ours, theirs, where: str = "encoding", depth: int = 2, known: Known = NONE_KNOWN) -> None:
+    """Every field equal; overflowing compared field by field ``depth`` levels down (HF nests
+    further windows inside the overflow windows of a pair)."""
     for field in FIELDS:
         mine, hf = getattr(ours, field), getattr(theirs, field)
         if field == "offsets":
@@ -90,9 +86,6 @@ def assert_same_encoding(ours, theirs, where: str = "encoding", depth: int = 1, 
         if field in ("sequence_ids", "n_sequences") and known.pad_sequence and theirs.n_sequences == 1 \
                 and not any(theirs.sequence_ids):
             continue
-        if field == "tokens" and known.token_aliases:
-            mine = [known.token_aliases[m] if m != h and known.token_aliases.get(m) == h else m
-                    for m, h in zip(mine, hf)]
         if field == "tokens" and known.stripped_ids:
             mine = [h if m != h and i in known.stripped_ids and m.strip(RUST_WHITESPACE) == h.strip(RUST_WHITESPACE)
                     and m in h else m
@@ -100,7 +93,6 @@ def assert_same_encoding(ours, theirs, where: str = "encoding", depth: int = 1, 
         assert mine == hf, f"{where}.{field}:\n  ours {mine!r}\n  HF   {hf!r}"
     assert len(ours) == len(theirs), f"{where}: len {len(ours)} != {len(theirs)}"
     if depth <= 0:
-        # HF nests further windows inside pair overflows (see test_nested_overflowing).
         return
     mine_over, hf_over = ours.overflowing, theirs.overflowing
     assert len(mine_over) == len(hf_over), f"{where}.overflowing: {len(mine_over)} windows, HF {len(hf_over)}"
@@ -118,8 +110,15 @@ def is_panic(error: BaseException) -> bool:
     return type(error).__name__ == "PanicException"
 
 
-def same_outcome(ours_call, hf_call, compare):
-    """Run both; equal results, or both raise (ours an Exception subclass, HF's message contained)."""
+TRUNCATION_ERRORS = ("Truncation error: Second sequence not provided",
+                     "Truncation error: Sequence to truncate too short to respect the provided max_length")
+
+
+def same_outcome(ours_call, hf_call, compare, batch=False):
+    """Run both; equal results, or both raise (ours an Exception subclass, HF's message contained).
+
+    ``batch``: HF encodes batch rows in parallel, so which row's truncation error it reports
+    varies from run to run; any truncation error is accepted then."""
     try:
         expected = hf_call()
     except BaseException as error:  # PanicException derives from BaseException
@@ -139,7 +138,8 @@ def same_outcome(ours_call, hf_call, compare):
             # HF raised a specific class (TypeError / ValueError): ours must be of the same class.
             assert isinstance(info.value, type(error)), f"HF raised {error!r}, ours {info.value!r}"
         if "Truncation error" in str(error):
-            assert str(error) in str(info.value), f"HF raised {error!r}, ours {info.value!r}"
+            expected_messages = TRUNCATION_ERRORS if batch else (str(error),)
+            assert any(m in str(info.value) for m in expected_messages), f"HF raised {error!r}, ours {info.value!r}"
         return None
     got = ours_call()
     compare(got, expected)
@@ -238,9 +238,12 @@ TRAP_CHARS = (
 )
 FRAGMENTS = [
     "[CLS]", "[SEP]", "[MASK]", "[mask]", "[UNK]", "[PAD]", "<mask>", "<MASK>", "<s>", "</s>", "<unk>", "<pad>",
-    " <mask> ", "  <mask>", "[CLS", "MASK]", "<mas", "k>", "don't", "İstanbul", "e\u0301", "ΑΣ ", "Hello",
+    " <mask> ", "  <mask>", "\u3000<mask>", "\n<mask>", "\u00a0<mask>", "\t[MASK]\u2028", "[CLS", "MASK]", "<mas", "k>", "don't", "İstanbul", "e\u0301", "ΑΣ ", "Hello",
     "hello", "world", "unaffable", "running", "straße", "naïve", "résumé", "東京", "👨\u200d👩\u200d👧",
     "  ", "   ", "\t\n", "\r\n", " \u3000 ", "\u00a0\u00a0", "...", "!!", "1½", "$100", "x²³", "a_b",
+    # Unicode normalization stress: jamo composition, canonical reordering, singletons, expansions
+    "\u1100\u1161\u11a8", "\uac00\u11a8", "a\u0327\u0301\u0323", "a\u0301\u0327", "\u212b\u2126",
+    "\u0344\u0f73\u1e9b\u0323", "\uf900\ufa10", "\ufdfa", "\u3300", "\u2474", "\U0001d400", "e\u0301\u0301",
 ]
 
 
@@ -258,12 +261,19 @@ ATOMS = st.one_of(
     st.text(st.characters(codec="utf-8"), max_size=4),
     st.text(st.characters(codec="utf-8", categories=("L", "M", "N", "P", "Zs", "Cc", "Cf")), max_size=3),
 )
+# all-ASCII rows take a separate fused fast path: exercise it on its own and in runs of rows
+ASCII_FRAGMENTS = ["[CLS]", "[SEP]", "[MASK]", "[mask]", "[UNK]", "<mask>", "<s>", "</s>", "<unk>", " <mask>",
+                   "don't", "Hello", "HELLO", "unaffable", "a" * 100, "a" * 101, "ab" * 55, "  ", "\t\n\r",
+                   "\x0b\x0c", "\x00\x1f\x7f", "\x1c", "...", "$100", "a_b", "x.y,z!", "`~^|\\"]
+ASCII_TEXTS = st.lists(st.one_of(st.text(st.characters(max_codepoint=127), max_size=8),
+                                 st.sampled_from(ASCII_FRAGMENTS)), max_size=16).map("".join)
 TEXTS = st.one_of(
     st.lists(ATOMS, max_size=24).map("".join),
     st.lists(st.one_of(ATOMS, long_words(), st.sampled_from([" " * 5, "\n" * 3, " \t " * 4])),
              max_size=6).map("".join),
+    ASCII_TEXTS,
 )
-SHORT_TEXTS = st.lists(ATOMS, max_size=10).map("".join)
+SHORT_TEXTS = st.one_of(st.lists(ATOMS, max_size=10).map("".join), ASCII_TEXTS)
 WORD_LISTS = st.lists(st.one_of(SHORT_TEXTS, st.sampled_from(FRAGMENTS)), max_size=6)
 
 
@@ -354,7 +364,7 @@ def test_encode_batch_shared(name, items, add_special_tokens, truncation, paddin
     before = list(items)
     ours = same_outcome(lambda: pair.ours.encode_batch(items, add_special_tokens=add_special_tokens),
                         lambda: pair.hf.encode_batch(items, add_special_tokens=add_special_tokens),
-                        assert_same_batch)
+                        assert_same_batch, batch=True)
     assert items == before
     if ours is None:
         return
@@ -412,7 +422,7 @@ def test_pretokenized_shared(name, words, pair_words, add_special_tokens, trunca
     same_outcome(
         lambda: pair.ours.encode_batch(batch, is_pretokenized=True, add_special_tokens=add_special_tokens),
         lambda: pair.hf.encode_batch(batch, is_pretokenized=True, add_special_tokens=add_special_tokens),
-        assert_same_batch)
+        assert_same_batch, batch=True)
 
 
 @SETTINGS
@@ -533,14 +543,10 @@ def vocabularies(draw):
 @st.composite
 def added_tokens(draw, vocab_size):
     entries = []
-    contents = draw(st.lists(st.sampled_from(ADDED_CANDIDATES), max_size=5, unique=True))
-    # rstrip next to a whitespace-only added token: HF goes on matching inside the whitespace the
-    # rstrip absorbed and emits overlapping tokens; pinned by test_rstrip_overlapping_matches and
-    # kept out of the generator
-    any_space = any(content.isspace() for content in contents)
-    for content in contents:
+    # unique: duplicated contents with different flags are pinned by test_duplicate_added_tokens
+    for content in draw(st.lists(st.sampled_from(ADDED_CANDIDATES), max_size=5, unique=True)):
         lstrip = draw(st.booleans())
-        rstrip = draw(st.booleans()) and not any_space
+        rstrip = draw(st.booleans())
         entries.append({
             "id": draw(st.integers(0, vocab_size + 10)),
             "content": content,
@@ -646,6 +652,7 @@ def configurations(draw):
 
 CONFIG_ATOMS = st.one_of(
     st.sampled_from(VOCAB_ALPHABET),
+    st.sampled_from(FRAGMENTS),
     st.sampled_from(ADDED_CANDIDATES),
     st.sampled_from(BASE_WORDS),
     st.sampled_from(TRAP_CHARS),
@@ -655,30 +662,45 @@ CONFIG_TEXTS = st.lists(CONFIG_ATOMS, max_size=14).map("".join)
 
 
 def build_pair(config) -> Pair | None:
-    """Both tokenizers, or None when HF rejects the file (then ours must reject it too)."""
+    """Both tokenizers, or None when HF rejects the file (then ours must reject it too).
+
+    Added tokens hitting a known difference are taken out of ``config`` first (each is pinned by
+    its own test below): ``normalized`` tokens the normalizer turns into "" or, when in the model
+    vocab, into another string; ``rstrip`` when a token's matched form starts with whitespace."""
     text = json.dumps(config, ensure_ascii=False)
     try:
-        HFTokenizer.from_str(text)
+        hf = HFTokenizer.from_str(text)
     except BaseException as error:
         if not isinstance(error, Exception) and not is_panic(error):
             raise
         with pytest.raises(budtiktok.TokenizerConfigError):
             budtiktok.Tokenizer.from_str(text)
         return None
+    vocab = config["model"]["vocab"]
+    space_first = False
+    kept = []
+    for entry in config["added_tokens"]:
+        shown = entry["content"]
+        if entry["normalized"] and hf.normalizer is not None:
+            shown = hf.normalizer.normalize_str(shown)
+        if not shown:
+            continue  # test_added_token_normalized_to_empty
+        if entry["normalized"] and entry["content"] in vocab and shown != entry["content"]:
+            continue  # test_model_token_string_of_normalized_added_token
+        kept.append(entry)
+        space_first = space_first or shown[0] in RUST_WHITESPACE
+    if space_first:  # test_rstrip_overlapping_matches
+        kept = [{**entry, "rstrip": False} for entry in kept]
+    if kept != config["added_tokens"]:
+        config["added_tokens"] = kept
+        text = json.dumps(config, ensure_ascii=False)
     return Pair(text)
 
 
 def known_differences(config, pair: Pair) -> Known:
-    vocab = config["model"]["vocab"]
-    aliases = {}
-    for entry in config["added_tokens"]:
-        if entry["normalized"] and entry["content"] in vocab:
-            shown = pair.hf.id_to_token(vocab[entry["content"]])
-            if shown != entry["content"]:
-                aliases[shown] = entry["content"]
     stripped = frozenset(pair.hf.token_to_id(entry["content"]) for entry in config["added_tokens"]
                          if entry["normalized"] and (entry["lstrip"] or entry["rstrip"]))
-    return Known(config["post_processor"] is None, aliases, stripped)
+    return Known(config["post_processor"] is None, stripped)
 
 
 def decode_both(pair: Pair, ids, skip: bool) -> None:
@@ -695,8 +717,8 @@ def decode_both(pair: Pair, ids, skip: bool) -> None:
 
 @SETTINGS
 @given(config=configurations(), items=st.lists(inputs(CONFIG_TEXTS), min_size=1, max_size=4),
-       add_special_tokens=st.booleans())
-def test_generated_configurations(config, items, add_special_tokens):
+       add_special_tokens=st.booleans(), words=st.lists(CONFIG_TEXTS, max_size=4))
+def test_generated_configurations(config, items, add_special_tokens, words):
     """Random normalizer / pre-tokenizer / added-token / processor / decoder combinations."""
     note(json.dumps({k: v for k, v in config.items() if k != "model"}, ensure_ascii=False))
     note(json.dumps(config["model"], ensure_ascii=False))
@@ -714,7 +736,10 @@ def test_generated_configurations(config, items, add_special_tokens):
                 decode_both(pair, ours.ids, skip)
     same_outcome(lambda: pair.ours.encode_batch(items, add_special_tokens=add_special_tokens),
                  lambda: pair.hf.encode_batch(items, add_special_tokens=add_special_tokens),
-                 lambda a, b: assert_same_batch(a, b, known=known))
+                 lambda a, b: assert_same_batch(a, b, known=known), batch=True)
+    same_outcome(lambda: pair.ours.encode(words, words[::-1], is_pretokenized=True),
+                 lambda: pair.hf.encode(words, words[::-1], is_pretokenized=True),
+                 lambda a, b: assert_same_encoding(a, b, "pre-tokenized", known=known))
 
 
 @SETTINGS
@@ -776,3 +801,235 @@ def test_traps_shared(name):
         for second in (None, "pair " + text):
             assert_same_encoding(pair.ours.encode(text, second), pair.hf.encode(text, second), repr(text))
     assert_same_batch(pair.ours.encode_batch(TRAPS), pair.hf.encode_batch(TRAPS))
+
+
+@settings(SETTINGS, max_examples=max(5, MAX_EXAMPLES // 10))
+@given(name=SHARED_NAMES, texts=st.lists(TEXTS, min_size=1, max_size=8), add_special_tokens=st.booleans(),
+       truncation=truncations(), padding=paddings())
+def test_encode_batch_parallel_shared(name, texts, add_special_tokens, truncation, padding):
+    """Batches big enough for the multi-threaded kernels (>= 8192 chars) equal HF and ours one by one."""
+    batch = list(texts)
+    while sum(map(len, batch)) < 9000:
+        batch += [t + " " + str(len(batch)) for t in texts]
+    pair = shared_pair(name)
+    pair.configure(truncation, padding)
+    note(f"truncation={truncation} padding={padding}")
+    same_outcome(lambda: pair.ours.encode_batch(batch, add_special_tokens=add_special_tokens),
+                 lambda: pair.hf.encode_batch(batch, add_special_tokens=add_special_tokens),
+                 assert_same_batch, batch=True)
+    pairs = [(a, b) for a, b in zip(batch, reversed(batch))]
+    same_outcome(lambda: pair.ours.encode_batch(pairs, add_special_tokens=add_special_tokens),
+                 lambda: pair.hf.encode_batch(pairs, add_special_tokens=add_special_tokens),
+                 assert_same_batch, batch=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Known differences from HF found by the tests above, one minimal reproducer each. These fail
+# until the library is fixed; the generated-configuration tests tolerate them (see ``Known``).
+
+def tiny(added=(), normalizer=None, pre_tokenizer=None, post_processor=None, model="WordLevel", vocab=None):
+    vocab = vocab or {"[UNK]": 0, "[PAD]": 1, "a": 2, "b": 3, "c": 4, "d": 5, "e": 6, "x": 7}
+    if model == "WordLevel":
+        model_json = {"type": "WordLevel", "vocab": vocab, "unk_token": "[UNK]"}
+    else:
+        model_json = {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                      "max_input_chars_per_word": 100, "vocab": vocab}
+    tokens = [{"id": 0, "content": c, "single_word": False, "lstrip": False, "rstrip": False, "normalized": False,
+               "special": False, **flags} for c, flags in added]
+    return Pair(json.dumps({"version": "1.0", "truncation": None, "padding": None, "added_tokens": tokens,
+                            "normalizer": normalizer, "pre_tokenizer": pre_tokenizer, "model": model_json,
+                            "post_processor": post_processor, "decoder": None}))
+
+
+@pytest.mark.parametrize("model", ["WordLevel", "WordPiece"])
+def test_model_token_string_of_normalized_added_token(model):
+    """The unk id is also a normalized added token whose normalized form differs ([UNK] -> [unk]):
+    HF names a model-produced unk by the model's string, ``[UNK]``."""
+    pair = tiny(added=[("[UNK]", {"normalized": True})], normalizer={"type": "Lowercase"}, model=model)
+    assert pair.hf.encode("z").tokens == ["[UNK]"]
+    assert pair.ours.encode("z").tokens == pair.hf.encode("z").tokens
+    assert pair.ours.encode("[UNK]").tokens == pair.hf.encode("[UNK]").tokens == ["[unk]"]
+
+
+def test_model_token_offsets_trimmed_by_its_normalized_added_form():
+    """Same root cause as above, seen in offsets: with Prepend(" ") the normalized form of the
+    added ``[UNK]`` is ``" [UNK]"``; HF trims offsets (RobertaProcessing) by the model's string
+    ``[UNK]``: ``encode("b")`` -> ``[UNK] (0, 1)``; ours trims the leading space -> ``(1, 1)``."""
+    processor = {"type": "RobertaProcessing", "sep": ["[PAD]", 1], "cls": ["x", 7], "trim_offsets": True,
+                 "add_prefix_space": False}
+    pair = tiny(added=[("[UNK]", {"normalized": True})], normalizer={"type": "Prepend", "prepend": " "},
+                post_processor=processor)
+    assert pair.hf.encode("b").offsets == [(0, 0), (0, 1), (0, 0)]
+    assert_same_encoding(pair.ours.encode("b"), pair.hf.encode("b"))
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: a normalized added token's string does not include the whitespace lstrip/rstrip absorbed (offsets are right)")
+@pytest.mark.parametrize("flags, text, expected", [
+    ({"rstrip": True}, "x  ", ["x  "]),
+    ({"lstrip": True}, "b  x", ["b", "  x"]),
+    ({"lstrip": True, "rstrip": True}, "b  x  b", ["b", "  x  ", "b"]),
+])
+def test_token_string_of_normalized_added_token_with_strip(flags, text, expected):
+    """A normalized=True added token keeps the whitespace lstrip/rstrip absorbed in its token
+    string, as normalized=False tokens already do."""
+    pair = tiny(added=[("x", {"normalized": True, **flags})], pre_tokenizer={"type": "WhitespaceSplit"})
+    assert pair.hf.encode(text).tokens == expected
+    assert_same_encoding(pair.ours.encode(text), pair.hf.encode(text))
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: HF resumes matching inside whitespace an rstrip token absorbed (overlapping matches)")
+@pytest.mark.parametrize("added, text", [
+    ([(" b", {"rstrip": True})], " b  b"),
+    ([(" ", {"rstrip": True})], "  "),
+    ([(" ", {"rstrip": True, "normalized": True})], "b   "),
+    ([("x", {"rstrip": True, "normalized": True}), ("\u00a0", {"normalized": True})], "x y"),
+])
+def test_rstrip_overlapping_matches(added, text):
+    """HF resumes the added-token scan after the match itself, not after the whitespace rstrip
+    absorbed, so a token starting with whitespace matches again inside it: ``"  "`` with ``" "``
+    (rstrip) -> ``["  " (0, 2), " " (1, 2)]``; ``" b  b"`` with ``" b"`` (rstrip) ->
+    ``[" b  " (0, 4), " b" (3, 5)]``."""
+    pair = tiny(added=added, normalizer={"type": "BertNormalizer", "clean_text": True,
+                                         "handle_chinese_chars": False, "strip_accents": None,
+                                         "lowercase": False})
+    assert_same_encoding(pair.ours.encode(text), pair.hf.encode(text))
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: Replace with an empty String pattern inserts its content between every char in HF")
+def test_replace_with_empty_pattern():
+    """Replace with an empty String pattern inserts the content at every char boundary in HF
+    (``Replace("", "a")("bb") == "ababa"``); it is not a no-op."""
+    vocab = {"[UNK]": 0, "a": 1, "b": 2, "aaa": 3, "aba": 4, "##a": 5, "##b": 6}
+    for model in ("WordLevel", "WordPiece"):
+        pair = tiny(normalizer={"type": "Replace", "pattern": {"String": ""}, "content": "a"}, model=model,
+                    vocab=vocab)
+        for text in ("a", "b", "bb", "b b"):
+            assert_same_encoding(pair.ours.encode(text), pair.hf.encode(text), f"{model} {text!r}")
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: an added token whose normalized form is empty splits the text at every char in HF")
+@pytest.mark.parametrize("normalizer, text", [
+    ({"type": "Strip", "strip_left": False, "strip_right": True}, "x y"),
+    ({"type": "Strip", "strip_left": False, "strip_right": True}, "xqy"),
+    ({"type": "Replace", "pattern": {"String": "\u00a0"}, "content": ""}, "x y"),
+])
+def test_added_token_normalized_to_empty(normalizer, text):
+    """A normalized added token whose normalized form is "" (here U+00A0 under Strip) makes HF
+    split the text at every char: ``"x y"`` -> ``[x, " ", y]``, not one piece."""
+    pair = tiny(added=[("\u00a0", {"normalized": True})], normalizer=normalizer,
+                vocab={"[UNK]": 0, "x": 1, "y": 2, "x y": 3, " ": 4})
+    assert_same_encoding(pair.ours.encode(text), pair.hf.encode(text))
+
+
+def test_sequence_ids_of_padding_without_processor():
+    """No post-processor: HF keeps no sequence ranges for a single sequence, so padding reports
+    sequence id 0 (``encode_batch(["a b", "a"])[1].sequence_ids == [0, 0]``)."""
+    pair = tiny(pre_tokenizer={"type": "WhitespaceSplit"})
+    pair.configure(None, {"pad_id": 1, "pad_token": "[PAD]"})
+    assert pair.hf.encode_batch(["a b", "a"])[1].sequence_ids == [0, 0]
+    assert_same_batch(pair.ours.encode_batch(["a b", "a"]), pair.hf.encode_batch(["a b", "a"]))
+
+
+def test_sequence_ids_of_pair_overflow_without_processor():
+    """No post-processor: HF's overflow windows of a pair carry no sequence ranges (all ids 0,
+    ``n_sequences`` 1)."""
+    pair = tiny(pre_tokenizer={"type": "WhitespaceSplit"})
+    pair.configure({"max_length": 4}, None)
+    expected = pair.hf.encode("a b c", "d e")
+    assert expected.overflowing[0].sequence_ids == [0, 0, 0]
+    assert_same_encoding(pair.ours.encode("a b c", "d e"), expected)
+
+
+@pytest.mark.parametrize("max_length", [0, 1])
+def test_truncation_max_length_below_added_tokens_is_accepted(max_length):
+    """HF accepts ``enable_truncation(max_length)`` below the number of added special tokens."""
+    pair = shared_pair("bert-base-uncased")
+    try:
+        pair.hf.enable_truncation(max_length)
+        pair.ours.enable_truncation(max_length)
+        assert pair.ours.truncation == pair.hf.truncation
+        assert_same_encoding(pair.ours.encode("a b c"), pair.hf.encode("a b c"))
+    finally:
+        pair.configure(None, None)
+
+
+@pytest.mark.parametrize("name, max_length", [("bert-base-uncased", 2), ("all-mpnet-base-v2", 2),
+                                              ("all-mpnet-base-v2", 3)])
+def test_truncation_of_pair_below_added_tokens(name, max_length):
+    """When max_length is below the tokens the processor adds to a *pair*, HF does not truncate
+    the pair at all (bert, max_length 2: ``[CLS] a b c [SEP] d e [SEP]``, no overflow)."""
+    pair = shared_pair(name)
+    pair.configure({"max_length": max_length}, None)
+    try:
+        expected = pair.hf.encode("a b c", "d e")
+        assert expected.overflowing == []
+        assert_same_encoding(pair.ours.encode("a b c", "d e"), expected)
+    finally:
+        pair.configure(None, None)
+
+
+def template(single, pair):
+    return {"type": "TemplateProcessing", "single": single, "pair": pair,
+            "special_tokens": {"[S]": {"id": "[S]", "ids": [8], "tokens": ["[S]"]}}}
+
+
+def piece(name, type_id=0):
+    if name == "[S]":
+        return {"SpecialToken": {"id": "[S]", "type_id": type_id}}
+    return {"Sequence": {"id": name, "type_id": type_id}}
+
+
+UNUSUAL_TEMPLATES = {
+    # B before A: HF merges the overflow windows in template order, B's first:
+    # [e [S] a b, e [S] c, d [S] c]; ours [d [S] c, e [S] c, e [S] a b]
+    "B before A": template([piece("A")], [piece("B", 1), piece("[S]"), piece("A")]),
+    # no sequence at all: HF drops the overflow windows with the sequences, and (no ranges)
+    # reports sequence id 0 for the special token
+    "specials only": template([piece("[S]")], [piece("[S]")]),
+    # A twice: HF builds an overflow window for every combination (3), ours 1
+    "A twice": template([piece("A")], [piece("A"), piece("B"), piece("A", 1)]),
+}
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: templates with B before A, no sequence, or A twice order/count overflow windows differently")
+@pytest.mark.parametrize("what", list(UNUSUAL_TEMPLATES))
+def test_unusual_templates(what):
+    """Templates that are valid for HF but not shaped ``[specials] A [specials] (B [specials])``."""
+    vocab = {"[UNK]": 0, "[PAD]": 1, "a": 2, "b": 3, "c": 4, "d": 5, "e": 6, "x": 7, "[S]": 8}
+    pair = tiny(pre_tokenizer={"type": "WhitespaceSplit"}, post_processor=UNUSUAL_TEMPLATES[what], vocab=vocab)
+    for text, second in (("a b c", None), ("a b c", "d e")):
+        assert_same_encoding(pair.ours.encode(text, second), pair.hf.encode(text, second), f"{text!r}, {second!r}")
+    pair.configure({"max_length": 4}, None)
+    for text, second in (("a b c", None), ("a b c", "d e")):
+        assert_same_encoding(pair.ours.encode(text, second), pair.hf.encode(text, second),
+                             f"truncated {text!r}, {second!r}")
+
+
+DUPLICATES = {
+    # the later entry's flags win in HF: "<m>" matches inside "a<m>" (single_word off)
+    "single_word then not": ([("<m>", {"single_word": True}), ("<m>", {})], "a<m>"),
+    # "ab" (rstrip) then "ab" (no rstrip): HF does not absorb the space: [ab, " ", ab]
+    "rstrip then not": ([("ab", {"rstrip": True}), ("ab", {})], "ab ab"),
+    # normalized=False then normalized=True: HF matches on the normalized text
+    "raw then normalized": ([("X", {}), ("X", {"normalized": True})], "x X"),
+}
+
+
+@pytest.mark.parametrize("what", list(DUPLICATES))
+def test_duplicate_added_tokens(what):
+    """The same content listed twice with different flags: HF keeps the later entry's flags."""
+    added, text = DUPLICATES[what]
+    pair = tiny(added=added, normalizer={"type": "Lowercase"})
+    assert_same_encoding(pair.ours.encode(text), pair.hf.encode(text))
+
+
+def test_duplicate_added_tokens_id_to_token():
+    """``"你"`` raw, then ``"你"`` normalized under BertNormalizer(handle_chinese_chars): HF's
+    id_to_token gives the later entry's normalized form ``" 你 "``."""
+    normalizer = {"type": "BertNormalizer", "clean_text": False, "handle_chinese_chars": True,
+                  "strip_accents": None, "lowercase": False}
+    pair = tiny(added=[("你", {}), ("你", {"normalized": True})], normalizer=normalizer)
+    token_id = pair.hf.token_to_id("你")
+    assert pair.ours.token_to_id("你") == token_id
+    assert pair.ours.id_to_token(token_id) == pair.hf.id_to_token(token_id)
+    assert_same_encoding(pair.ours.encode("a你b"), pair.hf.encode("a你b"))
