@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import os
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +17,10 @@ import pytest
 from tokenizers import Tokenizer as HFTokenizer
 
 import budtiktok
+from shared_data import tokenizer_json as shared_json
 
 os.environ["RUST_BACKTRACE"] = "0"
 
-DATA_DIR = Path(os.environ.get("BUDTIKTOK_TEST_DATA") or Path(__file__).resolve().parents[1].parent / "shared")
-TOKENIZERS_DIR = DATA_DIR / "tokenizers"
 SHARED = ("bert-base-uncased", "bert-base-cased", "bert-base-multilingual-cased", "all-mpnet-base-v2",
           "all-MiniLM-L6-v2-padded")
 FIELDS = ("ids", "type_ids", "tokens", "offsets", "attention_mask", "special_tokens_mask", "word_ids",
@@ -34,26 +32,6 @@ TEXTS = [
     "مرحبا بالعالم שלום עולם สวัสดีครับ नमस्ते दुनिया", "e\u0301 \u00a0x\u200by\ufeffz\t\n\r\x0b\x0c\x85",
     "👨\u200d👩\u200d👧 😀👍🏽 ¡¿«»،。", "The quick brown fox jumps over the lazy dog " * 6,
 ]
-
-
-@lru_cache(maxsize=None)
-def _shared_json(name: str) -> str | None:
-    folder = TOKENIZERS_DIR / name
-    if (folder / "tokenizer.json").is_file():
-        return (folder / "tokenizer.json").read_text(encoding="utf-8")
-    if (folder / "tokenizer.json.gz").is_file():
-        return gzip.decompress((folder / "tokenizer.json.gz").read_bytes()).decode("utf-8")
-    return None
-
-
-def shared_json(name: str) -> str:
-    text = _shared_json(name)
-    if text is None:
-        reason = f"no shared tokenizer {name} under {TOKENIZERS_DIR}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return text
 
 
 def fresh(name: str):

@@ -9,43 +9,19 @@ data skips the shared-file tests locally and fails them under ``CI=true``.
 from __future__ import annotations
 
 import copy
-import gzip
 import json
 import os
-from functools import lru_cache
-from pathlib import Path
 
 import pytest
 from tokenizers import Tokenizer as HFTokenizer
 
 import budtiktok
+from shared_data import tokenizer_json as shared_json
 
 os.environ["RUST_BACKTRACE"] = "0"
 
-DATA_DIR = Path(os.environ.get("BUDTIKTOK_TEST_DATA") or Path(__file__).resolve().parents[1].parent / "shared")
-TOKENIZERS_DIR = DATA_DIR / "tokenizers"
 FIELDS = ("ids", "type_ids", "tokens", "offsets", "attention_mask", "special_tokens_mask", "word_ids",
           "sequence_ids", "n_sequences")
-
-
-@lru_cache(maxsize=None)
-def _shared_json(name: str) -> str | None:
-    folder = TOKENIZERS_DIR / name
-    if (folder / "tokenizer.json").is_file():
-        return (folder / "tokenizer.json").read_text(encoding="utf-8")
-    if (folder / "tokenizer.json.gz").is_file():
-        return gzip.decompress((folder / "tokenizer.json.gz").read_bytes()).decode("utf-8")
-    return None
-
-
-def shared_json(name: str) -> str:
-    text = _shared_json(name)
-    if text is None:
-        reason = f"no shared tokenizer {name} under {TOKENIZERS_DIR}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return text
 
 
 @pytest.fixture

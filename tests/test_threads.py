@@ -7,22 +7,17 @@ data skips the shared-file tests locally and fails them under ``CI=true``.
 
 from __future__ import annotations
 
-import gzip
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 from tokenizers import Tokenizer as HFTokenizer
 
 import budtiktok
+from shared_data import tokenizer_json as shared_json
 
-DATA_DIR = Path(os.environ.get("BUDTIKTOK_TEST_DATA") or Path(__file__).resolve().parents[1].parent / "shared")
-TOKENIZERS_DIR = DATA_DIR / "tokenizers"
 N_THREADS = 6
 ROUNDS = 3
 TIMEOUT_S = 300
@@ -32,26 +27,6 @@ BASE_TEXTS = [
     "你好，世界。", "a" * 120, "don't stop 1½ $100", "مرحبا بالعالم שלום", "e\u0301 \u00a0x\u200by", "😀👍🏽",
     "The quick brown fox jumps over the lazy dog. " * 8,
 ]
-
-
-@lru_cache(maxsize=None)
-def _shared_json(name: str) -> str | None:
-    folder = TOKENIZERS_DIR / name
-    if (folder / "tokenizer.json").is_file():
-        return (folder / "tokenizer.json").read_text(encoding="utf-8")
-    if (folder / "tokenizer.json.gz").is_file():
-        return gzip.decompress((folder / "tokenizer.json.gz").read_bytes()).decode("utf-8")
-    return None
-
-
-def shared_json(name: str) -> str:
-    text = _shared_json(name)
-    if text is None:
-        reason = f"no shared tokenizer {name} under {TOKENIZERS_DIR}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return text
 
 
 def workloads():

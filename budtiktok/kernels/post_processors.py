@@ -292,9 +292,10 @@ def output_columns(row_splits):
 
 
 @kernel
-def _plan(raw, seq_a, seq_b, truncation, add_special_tokens, template_single, template_pair, specials, padding):
-    """Plan, pad target and row layout shared by both drivers; ``padding`` = (on, fixed length or -1,
-    multiple of or 0, left, pad id, pad type id)."""
+def _prepare(raw, seq_a, seq_b, truncation, add_special_tokens, template_single, template_pair, specials, padding):
+    """Plan, pad target, row layout and empty output columns, shared by both drivers. ``padding`` =
+    (on, fixed length or -1, multiple of or 0, left, pad id, pad type id). On any per-input error
+    no row gets tokens."""
     raw_splits = raw[5]
     max_length, stride, strategy, left, n_added_single, n_added_pair = truncation
     plan, targets, overflow_splits, errors = plan_rows(raw_splits, seq_a, seq_b, max_length, n_added_single,
@@ -305,7 +306,10 @@ def _plan(raw, seq_a, seq_b, truncation, add_special_tokens, template_single, te
                                    n_added_single, n_added_pair, padding[1], padding[2])
     row_splits = allocate_rows(raw_splits, seq_a, seq_b, plan, targets, stride, left, add_special_tokens,
                                template_single, template_pair, specials[1], pad_target)
-    return plan, targets, overflow_splits, errors, row_splits
+    n_rows = 0 if errors.any() else plan.shape[0]
+    if n_rows == 0:
+        row_splits[:] = 0
+    return plan, targets, overflow_splits, errors, row_splits, output_columns(row_splits), n_rows
 
 
 @kernel
@@ -314,17 +318,11 @@ def post_process_serial(raw, seq_a, seq_b, truncation, add_special_tokens, templ
     """Truncate, apply the template, trim offsets and pad, on the calling thread. Returns the
     output columns (see ``fill_row``), ``row_splits``, ``overflow_splits``, per-input errors (on
     any error nothing is filled) and the row plan (input, window of A, window of B)."""
-    plan, targets, overflow_splits, errors, row_splits = _plan(raw, seq_a, seq_b, truncation, add_special_tokens,
-                                                               template_single, template_pair, specials, padding)
-    if errors.any():
-        row_splits[:] = 0
-    out = output_columns(row_splits)
-    if not errors.any():
-        stride, left = truncation[1], truncation[3]
-        pad = (padding[3], padding[4], padding[5])
-        for r in range(plan.shape[0]):
-            fill_row(r, raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, template_single,
-                     template_pair, specials, types, trim, pad, out, row_splits)
+    plan, targets, overflow_splits, errors, row_splits, out, n_rows = _prepare(
+        raw, seq_a, seq_b, truncation, add_special_tokens, template_single, template_pair, specials, padding)
+    for r in range(n_rows):
+        fill_row(r, raw, seq_a, seq_b, plan, targets, truncation[1], truncation[3], add_special_tokens,
+                 template_single, template_pair, specials, types, trim, padding[3:], out, row_splits)
     return out, row_splits, overflow_splits, errors, plan
 
 
@@ -332,17 +330,11 @@ def post_process_serial(raw, seq_a, seq_b, truncation, add_special_tokens, templ
 def post_process_parallel(raw, seq_a, seq_b, truncation, add_special_tokens, template_single, template_pair,
                           specials, types, trim, padding):
     """``post_process_serial`` with the rows spread over threads."""
-    plan, targets, overflow_splits, errors, row_splits = _plan(raw, seq_a, seq_b, truncation, add_special_tokens,
-                                                               template_single, template_pair, specials, padding)
-    if errors.any():
-        row_splits[:] = 0
-    out = output_columns(row_splits)
-    if not errors.any():
-        stride, left = truncation[1], truncation[3]
-        pad = (padding[3], padding[4], padding[5])
-        for r in prange(plan.shape[0]):
-            fill_row(r, raw, seq_a, seq_b, plan, targets, stride, left, add_special_tokens, template_single,
-                     template_pair, specials, types, trim, pad, out, row_splits)
+    plan, targets, overflow_splits, errors, row_splits, out, n_rows = _prepare(
+        raw, seq_a, seq_b, truncation, add_special_tokens, template_single, template_pair, specials, padding)
+    for r in prange(n_rows):
+        fill_row(r, raw, seq_a, seq_b, plan, targets, truncation[1], truncation[3], add_special_tokens,
+                 template_single, template_pair, specials, types, trim, padding[3:], out, row_splits)
     return out, row_splits, overflow_splits, errors, plan
 
 

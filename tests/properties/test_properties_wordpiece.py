@@ -17,18 +17,16 @@ shared-file tests locally and fails them under ``CI=true``.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
-from functools import lru_cache
-from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from tokenizers import Tokenizer as HFTokenizer
 
 import budtiktok
+from shared_data import tokenizer_json as shared_json
 
 # HuggingFace panics print a backtrace each time when this is 1, which is slow and noisy.
 os.environ["RUST_BACKTRACE"] = "0"
@@ -40,8 +38,6 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     print_blob=True,
 )
-DATA_DIR = Path(os.environ.get("BUDTIKTOK_TEST_DATA") or Path(__file__).resolve().parents[2].parent / "shared")
-TOKENIZERS_DIR = DATA_DIR / "tokenizers"
 SHARED = ("bert-base-uncased", "bert-base-cased", "bert-base-multilingual-cased", "all-mpnet-base-v2",
           "all-MiniLM-L6-v2-padded")
 
@@ -159,23 +155,6 @@ def offsets_invariants(encoding, texts_len: tuple[int, ...]) -> None:
 # ---------------------------------------------------------------------------------------------
 # tokenizers
 
-def _missing_data(name: str) -> None:
-    reason = f"no shared tokenizer {name} under {TOKENIZERS_DIR}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-@lru_cache(maxsize=None)
-def shared_json(name: str) -> str | None:
-    folder = TOKENIZERS_DIR / name
-    if (folder / "tokenizer.json").is_file():
-        return (folder / "tokenizer.json").read_text(encoding="utf-8")
-    if (folder / "tokenizer.json.gz").is_file():
-        return gzip.decompress((folder / "tokenizer.json.gz").read_bytes()).decode("utf-8")
-    return None
-
-
 class Pair:
     """budtiktok and HF built from the same JSON, plus their settings as loaded."""
 
@@ -199,23 +178,21 @@ class Pair:
                 tok.enable_padding(**padding)
 
 
-@lru_cache(maxsize=None)
-def _shared_pair(name: str) -> Pair:
-    return Pair(shared_json(name))
+_PAIRS: dict[str, Pair] = {}
 
 
 def shared_pair(name: str) -> Pair:
-    if shared_json(name) is None:
-        _missing_data(name)
-    return _shared_pair(name)
+    """One (ours, HF) pair per shared tokenizer for the whole module (settings restored after)."""
+    if name not in _PAIRS:
+        _PAIRS[name] = Pair(shared_json(name))
+    return _PAIRS[name]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _restore_settings():
     yield
-    for name in SHARED:
-        if shared_json(name) is not None:
-            _shared_pair(name).configure("stored", "stored")
+    for pair in _PAIRS.values():
+        pair.configure("stored", "stored")
 
 
 # ---------------------------------------------------------------------------------------------
