@@ -58,3 +58,21 @@ def corpus_lines(name: str, limit: int) -> tuple[str, ...]:
             if len(lines) == limit:
                 break
     return tuple(lines)
+
+
+ENCODING_FIELDS = ("ids", "type_ids", "tokens", "offsets", "attention_mask", "special_tokens_mask", "word_ids",
+                   "sequence_ids", "n_sequences")
+
+
+def assert_same_encoding(ours, theirs, where: str = "encoding") -> None:
+    """Every field of two Encodings and of their overflow windows equal, with a readable diff."""
+    for field in ENCODING_FIELDS:
+        mine, hf = getattr(ours, field), getattr(theirs, field)
+        if field == "offsets":
+            mine, hf = [tuple(o) for o in mine], [tuple(o) for o in hf]
+        assert mine == hf, f"{where}.{field}:\n  ours {mine!r}\n  HF   {hf!r}"
+    assert len(ours) == len(theirs)
+    assert len(ours.overflowing) == len(theirs.overflowing), f"{where}.overflowing"
+    for i, (a, b) in enumerate(zip(ours.overflowing, theirs.overflowing)):
+        for field in ENCODING_FIELDS:
+            assert getattr(a, field) == getattr(b, field), f"{where}.overflowing[{i}].{field}"

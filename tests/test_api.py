@@ -17,14 +17,12 @@ import pytest
 from tokenizers import Tokenizer as HFTokenizer
 
 import budtiktok
-from shared_data import tokenizer_json as shared_json
+from shared_data import assert_same_encoding, tokenizer_json as shared_json
 
 os.environ["RUST_BACKTRACE"] = "0"
 
 SHARED = ("bert-base-uncased", "bert-base-cased", "bert-base-multilingual-cased", "all-mpnet-base-v2",
           "all-MiniLM-L6-v2-padded")
-FIELDS = ("ids", "type_ids", "tokens", "offsets", "attention_mask", "special_tokens_mask", "word_ids",
-          "sequence_ids", "n_sequences")
 
 TEXTS = [
     "Hello, world!", "", "   ", "İstanbul'da ΑΣ straße ǅ K", "[CLS] hi[MASK]there [mask] <mask>x",
@@ -38,19 +36,6 @@ def fresh(name: str):
     """A new (ours, HF) pair, so settings changed by one test never reach another."""
     text = shared_json(name)
     return budtiktok.Tokenizer.from_str(text), HFTokenizer.from_str(text)
-
-
-def assert_same_encoding(ours, theirs, where="encoding"):
-    for field in FIELDS:
-        mine, hf = getattr(ours, field), getattr(theirs, field)
-        if field == "offsets":
-            mine, hf = [tuple(o) for o in mine], [tuple(o) for o in hf]
-        assert mine == hf, f"{where}.{field}:\n  ours {mine!r}\n  HF   {hf!r}"
-    assert len(ours) == len(theirs)
-    assert len(ours.overflowing) == len(theirs.overflowing), f"{where}.overflowing"
-    for i, (a, b) in enumerate(zip(ours.overflowing, theirs.overflowing)):
-        for field in FIELDS:
-            assert getattr(a, field) == getattr(b, field), f"{where}.overflowing[{i}].{field}"
 
 
 def assert_same_batch(ours, theirs):

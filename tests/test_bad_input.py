@@ -16,12 +16,10 @@ import pytest
 from tokenizers import Tokenizer as HFTokenizer
 
 import budtiktok
-from shared_data import tokenizer_json as shared_json
+from shared_data import assert_same_encoding, tokenizer_json as shared_json
 
 os.environ["RUST_BACKTRACE"] = "0"
 
-FIELDS = ("ids", "type_ids", "tokens", "offsets", "attention_mask", "special_tokens_mask", "word_ids",
-          "sequence_ids", "n_sequences")
 
 
 @pytest.fixture
@@ -29,18 +27,6 @@ def bert():
     """A fresh (ours, HF) pair of bert-base-uncased, so settings never leak between tests."""
     text = shared_json("bert-base-uncased")
     return budtiktok.Tokenizer.from_str(text), HFTokenizer.from_str(text)
-
-
-def assert_same_encoding(ours, theirs, where="encoding"):
-    for field in FIELDS:
-        mine, hf = getattr(ours, field), getattr(theirs, field)
-        if field == "offsets":
-            mine, hf = [tuple(o) for o in mine], [tuple(o) for o in hf]
-        assert mine == hf, f"{where}.{field}: ours {mine[:20]!r}... HF {hf[:20]!r}..."
-    assert len(ours.overflowing) == len(theirs.overflowing), where
-    for i, (a, b) in enumerate(zip(ours.overflowing, theirs.overflowing)):
-        for field in FIELDS:
-            assert getattr(a, field) == getattr(b, field), f"{where}.overflowing[{i}].{field}"
 
 
 def raises_both(call_ours, call_hf, exc_type=Exception):
