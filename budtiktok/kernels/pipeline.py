@@ -373,7 +373,7 @@ def encode_parallel(text, row_bytes, row_chars, chunk_rows, expansion, char_tabl
     end = np.empty(total, np.int32)
     word = np.empty(total, np.int32)
     added = np.empty(total, np.int32)
-    for c in range(n_chunks):
+    for c in prange(n_chunks):
         at = row_splits[chunk_rows[c]]
         size = chunk_ids[c].shape[0]
         ids[at:at + size] = chunk_ids[c]
