@@ -56,22 +56,33 @@ def read_text(text, lo, hi, cp, src):
     return n
 
 
-@kernel
+UTF8_BLOCK = 1 << 16
+
+
+@parallel_kernel
 def utf8_row_offsets(text, row_chars):
-    """Byte offset of every row start, from the char offsets (one pass over the buffer)."""
+    """Byte offset of every row start, from the char offsets: count the chars of each 64 kB block in
+    parallel, prefix-sum them, then each block places the rows that start inside it."""
+    n_bytes = text.shape[0]
     n_rows = row_chars.shape[0] - 1
-    row_bytes = np.empty(n_rows + 1, np.int64)
-    row = 0
-    chars = 0
-    for i in range(text.shape[0]):
-        if (text[i] & 0xC0) != 0x80:
-            while row <= n_rows and row_chars[row] == chars:
-                row_bytes[row] = i
-                row += 1
-            chars += 1
-    while row <= n_rows:
-        row_bytes[row] = text.shape[0]
-        row += 1
+    n_blocks = (n_bytes + UTF8_BLOCK - 1) // UTF8_BLOCK
+    block_chars = np.zeros(n_blocks + 1, np.int64)
+    for b in prange(n_blocks):
+        count = 0
+        for i in range(b * UTF8_BLOCK, min(n_bytes, (b + 1) * UTF8_BLOCK)):
+            count += (text[i] & 0xC0) != 0x80
+        block_chars[b + 1] = count
+    first_char = np.cumsum(block_chars)
+    row_bytes = np.full(n_rows + 1, n_bytes, np.int64)
+    for b in prange(n_blocks):
+        row = np.searchsorted(row_chars, first_char[b])
+        chars = first_char[b]
+        for i in range(b * UTF8_BLOCK, min(n_bytes, (b + 1) * UTF8_BLOCK)):
+            if (text[i] & 0xC0) != 0x80:
+                while row <= n_rows and row_chars[row] == chars:
+                    row_bytes[row] = i
+                    row += 1
+                chars += 1
     return row_bytes
 
 
