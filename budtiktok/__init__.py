@@ -33,11 +33,21 @@ def info() -> dict:
         "unicode_data": unicodedata2.unidata_version,
         "cpu": dispatch.host_cpu(),
         "threads": numba.get_num_threads(),
-        "threading_layer": numba.config.THREADING_LAYER,
+        "threading_layer": _threading_layer(),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "table_cache": str(cache.cache_dir()),
         "kernel_cache": numba.config.CACHE_DIR or "__pycache__ beside the kernels",
     }
+
+
+def _threading_layer() -> str:
+    """The layer Numba's parallel kernels run on (chosen at the first parallel call)."""
+    import numba
+
+    try:
+        return numba.threading_layer()
+    except ValueError:
+        return f"not chosen yet (preference: {numba.config.THREADING_LAYER})"
 
 
 def warmup(tokenizer: "Tokenizer | None" = None) -> float:
