@@ -9,13 +9,21 @@ per-repetition suffix), so per-word caches count and whole-text caches do not; c
 turns within each repetition, and the best repetition counts. Ratios ("× HF") are throughput over
 that of HuggingFace ``tokenizers`` ``encode_batch`` in the same run. Flat calls
 (``encode_batch_arrays``, tokie ``encode_batch_flat``) and object calls (``encode_batch``) are
-listed apart. Compile time is not in these numbers: the cold-start section reports it.
+listed apart, and so is a Python loop of single-text calls where that is what a user would write
+(tiktoken ``encode_ordinary``, whose batch call only fans the loop out to threads). Compile time is
+not in these numbers: the cold-start section reports it.
+
+tiktoken runs gpt2, cl100k, o200k (gpt-4o) and Llama-3 offline: its ``Encoding`` is built from the
+tokenizer.json itself (ranks = ids, the file's split regex, no special tokens) and used only if its
+``encode_ordinary`` gives HF's ids (``add_special_tokens=False``) on a sample of every workload.
+By design the two differ on text spelling a special token, which HF still matches as one.
 
 Comparing with ``tokenizers`` 1.0, which cannot share a process with 0.23: in a venv holding only
 ``tokenizers==1.0.0rc3`` and numpy, run this file as a script (``python -m budtiktok.bench`` would
 import the package, and with it numba) in HF-only mode, then give its JSON to a main run made
 right after it with the same ``--tokenizer`` / ``--workload`` / ``--repeat``::
 
+    python -m venv /tmp/venv-hf1 && /tmp/venv-hf1/bin/pip install tokenizers==1.0.0rc3 numpy
     PYTHONPATH=. /tmp/venv-hf1/bin/python budtiktok/bench.py --hf-only --json hf1.json ...
     .venv/bin/python -m budtiktok.bench --compare-json hf1.json ...
 
@@ -38,12 +46,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache, partial
+from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Sequence
 
 # The folder holding the budtiktok package: the repository in a checkout.
 PACKAGE_PARENT = Path(__file__).resolve().parents[1]
@@ -79,7 +87,7 @@ def default_data_dir(repo_root: Path | None = None) -> Path:
     return Path(configured) if configured else (repo_root or PACKAGE_PARENT).parent / "shared"
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_corpus(path: Path) -> tuple[str, ...]:
     """The non-blank lines of a corpus file, plain or gzip."""
     opener = gzip.open if path.suffix == ".gz" else open
@@ -161,7 +169,7 @@ class Unavailable(Exception):
     """A library that cannot run this tokenizer here; the message says why."""
 
 
-def _load_budtiktok(path: Path, name: str):
+def _load_budtiktok(path: Path, name: str, data_dir: Path):
     try:
         import budtiktok
     except ImportError as error:
@@ -172,7 +180,7 @@ def _load_budtiktok(path: Path, name: str):
         raise Unavailable(f"budtiktok: cannot load {name} ({error})") from None
 
 
-def _load_hf(path: Path, name: str):
+def _load_hf(path: Path, name: str, data_dir: Path):
     try:
         import tokenizers
     except ImportError:
@@ -180,7 +188,7 @@ def _load_hf(path: Path, name: str):
     return tokenizers.Tokenizer.from_file(str(plain_json(path)))
 
 
-def _load_tokie(path: Path, name: str):
+def _load_tokie(path: Path, name: str, data_dir: Path):
     try:
         import tokie
     except ImportError:
@@ -191,28 +199,85 @@ def _load_tokie(path: Path, name: str):
         raise Unavailable(f"tokie: cannot load {name} ({error})") from None
 
 
-TIKTOKEN_ENCODINGS = {"gpt2": "gpt2", "cl100k-gpt-3.5-turbo": "cl100k_base", "gpt-4o": "o200k_base"}
+TIKTOKEN_TOKENIZERS = ("gpt2", "cl100k-gpt-3.5-turbo", "gpt-4o", "llama-3")  # published as tiktoken encodings
+# The split ByteLevel makes when its use_regex is on (HF's GPT-2 pattern).
+GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+TIKTOKEN_CHECK_TEXTS = 100  # per workload: the sample on which tiktoken must give HF's ids
 
 
-def _load_tiktoken(path: Path, name: str):
-    if name not in TIKTOKEN_ENCODINGS:
-        raise Unavailable(f"tiktoken: does not apply to {name}")
+def byte_level_alphabet() -> dict[str, int]:
+    """The byte each character of GPT-2's byte-level alphabet stands for."""
+    printable = [*range(0x21, 0x7F), *range(0xA1, 0xAD), *range(0xAE, 0x100)]
+    shifted = sorted(set(range(256)) - set(printable))
+    return {**{chr(byte): byte for byte in printable}, **{chr(0x100 + i): byte for i, byte in enumerate(shifted)}}
+
+
+def byte_level_split(config: dict, name: str) -> str:
+    """The one regex that byte-level BPE ``config`` (a parsed tokenizer.json) splits text by;
+    Unavailable where it is not a plain byte-level BPE. Absent fields take HF's defaults."""
+    model, pre = config.get("model") or {}, config.get("pre_tokenizer") or {}
+    if (model.get("type", "BPE") != "BPE" or "merges" not in model or model.get("dropout") or model.get("byte_fallback")
+            or model.get("continuing_subword_prefix") or model.get("end_of_word_suffix")):
+        raise Unavailable(f"tiktoken: {name}'s model is not a plain BPE")
+    if config.get("normalizer") is not None:
+        raise Unavailable(f"tiktoken: {name} has a normalizer")
+    if pre.get("type") == "ByteLevel" and pre.get("use_regex", True) and not pre.get("add_prefix_space", True):
+        return GPT2_PATTERN
+    steps = pre.get("pretokenizers", []) if pre.get("type") == "Sequence" else []
+    if len(steps) == 2:
+        split, byte_level = steps
+        # Both keep each match as a piece. tiktoken drops any text between matches, where Isolated
+        # keeps it: the exactness check catches a pattern that leaves gaps.
+        if (split.get("type") == "Split" and "Regex" in split.get("pattern", {})
+                and (split.get("behavior"), split.get("invert", False)) in {("Isolated", False), ("Removed", True)}
+                and byte_level.get("type") == "ByteLevel" and not byte_level.get("use_regex", True)
+                and not byte_level.get("add_prefix_space", True)):
+            return split["pattern"]["Regex"]
+    raise Unavailable(f"tiktoken: {name}'s pre-tokenizer is not one regex split and ByteLevel")
+
+
+def tiktoken_encoding(path: Path, name: str):
+    """An offline ``tiktoken.Encoding`` of byte-level BPE tokenizer.json ``path``: its vocabulary as
+    mergeable ranks (rank = id), its split regex, no special tokens."""
     try:
         import tiktoken
     except ImportError:
         raise Unavailable("tiktoken: not installed") from None
+    config = json.loads(plain_json(path).read_bytes())
+    pattern = byte_level_split(config, name)
+    alphabet = byte_level_alphabet()
     try:
-        return tiktoken.get_encoding(TIKTOKEN_ENCODINGS[name])
-    except Exception as error:  # its first use downloads the BPE file, which fails offline
-        raise Unavailable(f"tiktoken: cannot load {TIKTOKEN_ENCODINGS[name]} ({error})") from None
+        ranks = {bytes(alphabet[char] for char in token): rank for token, rank in config["model"]["vocab"].items()}
+    except KeyError as error:
+        raise Unavailable(f"tiktoken: {name}'s vocabulary is not byte-level ({error} is no byte)") from None
+    return tiktoken.Encoding(f"{name}-offline", pat_str=pattern, mergeable_ranks=ranks, special_tokens={})
+
+
+def _load_tiktoken(path: Path, name: str, data_dir: Path):
+    """tiktoken's encoding of ``name``, if it gives HF's ids on a sample of every workload:
+    tiktoken merges the pair whose merged token has the lowest id, HF the earliest merge."""
+    if name not in TIKTOKEN_TOKENIZERS:
+        raise Unavailable(f"tiktoken: does not apply to {name}")
+    encoding = tiktoken_encoding(path, name)
+    hf = _load_hf(path, name, data_dir)
+    try:
+        texts = [text for workload in WORKLOADS for text in build_workload(workload, data_dir, TIKTOKEN_CHECK_TEXTS)]
+    except FileNotFoundError as error:
+        raise Unavailable(f"tiktoken: no sample to check {name} on ({error})") from None
+    expected = [hf_encoding.ids for hf_encoding in hf.encode_batch(texts, add_special_tokens=False)]
+    differing = sum(got != want for got, want in zip(encoding.encode_ordinary_batch(texts), expected))
+    if differing:
+        raise Unavailable(f"tiktoken: ids differ from HF's on {differing} of {len(texts)} sample texts of {name}")
+    return encoding
 
 
 @dataclass(frozen=True)
 class Library:
     """How to load one library, and which of its methods are benchmarked."""
     name: str
-    load: Callable[[Path, str], object]  # (tokenizer file, tokenizer name) -> tokenizer; raises Unavailable
-    batch_calls: tuple[tuple[str, str], ...]  # (method, what it returns)
+    # (tokenizer file, tokenizer name, shared data dir) -> tokenizer; raises Unavailable
+    load: Callable[[Path, str, Path], object]
+    batch_calls: tuple[tuple[str, str], ...]  # (method, what it returns); single_call here: a loop of it
     single_call: str = "encode"
 
 
@@ -220,43 +285,57 @@ LIBRARIES = (
     Library("budtiktok", _load_budtiktok, (("encode_batch_arrays", "flat arrays"), ("encode_batch", "objects"))),
     Library("HF tokenizers", _load_hf, (("encode_batch", "objects"),)),
     Library("tokie", _load_tokie, (("encode_batch_flat", "flat arrays"), ("encode_batch", "objects"))),
-    Library("tiktoken", _load_tiktoken, (("encode_ordinary_batch", "lists"),), single_call="encode_ordinary"),
+    Library("tiktoken", _load_tiktoken, (("encode_ordinary_batch", "lists"), ("encode_ordinary", "lists")),
+            single_call="encode_ordinary"),
 )
 BASELINE = ("HF tokenizers", "encode_batch")
-CONTENDER_NAMES = tuple(f"{library.name} {method}" for library in LIBRARIES for method, _ in library.batch_calls)
+
+
+def contender_name(library: str, call: str, per_text: bool) -> str:
+    return f"{library} {call}{' per text' if per_text else ''}"
+
+
+CONTENDER_NAMES = tuple(contender_name(library.name, method, method == library.single_call)
+                        for library in LIBRARIES for method, _ in library.batch_calls)
 
 
 @dataclass(frozen=True)
 class Contender:
-    """One batch call of one loaded tokenizer, with that tokenizer's single-text call."""
+    """One batch call of one loaded tokenizer (or a loop of its single-text call), with that
+    tokenizer's single-text call."""
     library: str
     call: str
     returns: str
     encode_batch: Callable[[list[str]], object]
     encode: Callable[[str], object]
+    per_text: bool = False
 
     @property
     def name(self) -> str:
-        return f"{self.library} {self.call}"
+        return contender_name(self.library, self.call, self.per_text)
 
     @property
     def baseline(self) -> bool:
         return (self.library, self.call) == BASELINE
 
 
-def load_contenders(path: Path, name: str, hf_only: bool = False) -> tuple[list[Contender], list[str]]:
+def load_contenders(path: Path, name: str, hf_only: bool = False,
+                    data_dir: Path | None = None) -> tuple[list[Contender], list[str]]:
     """The contenders that can run tokenizer ``name`` (file ``path``), and why the others cannot."""
+    data_dir = data_dir or default_data_dir()
     libraries = [library for library in LIBRARIES if not hf_only or library.name == BASELINE[0]]
     contenders, skipped = [], []
     for library in libraries:
         try:
-            tokenizer = library.load(path, name)
+            tokenizer = library.load(path, name, data_dir)
         except Unavailable as reason:
             skipped.append(str(reason))
             continue
         encode = getattr(tokenizer, library.single_call)
-        contenders.extend(Contender(library.name, method, returns, getattr(tokenizer, method), encode)
-                          for method, returns in library.batch_calls)
+        for method, returns in library.batch_calls:
+            per_text = method == library.single_call
+            encode_batch = partial(encode_each, encode) if per_text else getattr(tokenizer, method)
+            contenders.append(Contender(library.name, method, returns, encode_batch, encode, per_text))
     return contenders, skipped
 
 
@@ -292,7 +371,7 @@ def measure_throughput(contenders: Sequence[Contender], texts: Sequence[str], re
             seconds = time_call(contender.encode_batch, batch)
             if contender.name not in best or seconds < best[contender.name][0]:
                 best[contender.name] = (seconds, n_bytes)
-    rows = [{"library": c.library, "call": c.call, "returns": c.returns, "baseline": c.baseline,
+    rows = [{"library": c.library, "call": c.call, "per_text": c.per_text, "returns": c.returns, "baseline": c.baseline,
              "texts": len(texts), "bytes": best[c.name][1], "seconds": best[c.name][0],
              "mb_per_s": best[c.name][1] / 1e6 / best[c.name][0]} for c in contenders]
     baseline = next((row for row in rows if row["baseline"]), None)
@@ -315,10 +394,9 @@ def measure_latency(encoders: dict[str, Callable[[str], object]], text: str, cal
     return {library: statistics.median(samples) * 1e6 for library, samples in per_call.items()}
 
 
-def encode_each(encode: Callable[[str], object], texts: Sequence[str]) -> None:
-    """One single-text call per text."""
-    for text in texts:
-        encode(text)
+def encode_each(encode: Callable[[str], object], texts: Sequence[str]) -> list:
+    """One single-text call per text; the results are returned, so that ``time_call`` frees them untimed."""
+    return [encode(text) for text in texts]
 
 
 # Runs in a fresh interpreter: reads its job as JSON on stdin, prints its measurements as JSON.
@@ -405,8 +483,9 @@ def machine_facts(with_budtiktok: bool) -> dict:
              "python": platform.python_version(), "cores": os.cpu_count(),
              "cpu": platform.processor() or platform.machine(), "versions": installed_versions()}
     if with_budtiktok:
-        import budtiktok
         import numba
+
+        import budtiktok
 
         facts["numba_threads"] = numba.get_num_threads()
         facts["versions"]["budtiktok"] = budtiktok.__version__
@@ -432,7 +511,7 @@ def run_benchmarks(tokenizer_names: Sequence[str], workloads: Sequence[str], rep
     print(format_machine(results["machine"]), flush=True)
     for name in tokenizer_names:
         path = tokenizer_file(data_dir, name)
-        contenders, skipped = load_contenders(path, name, hf_only)
+        contenders, skipped = load_contenders(path, name, hf_only, data_dir)
         for reason in skipped:
             print(f"skipped {reason}", flush=True)
             results["skipped"].append({"tokenizer": name, "reason": reason})
@@ -506,7 +585,8 @@ def format_ratio(ratio: float | None) -> str:
 
 
 def format_throughput(row: dict) -> str:
-    return (f"{row['tokenizer']}  {row['workload']:<12} {row['library'] + ' ' + row['call']:<44} "
+    contender = contender_name(row["library"], row["call"], row["per_text"])
+    return (f"{row['tokenizer']}  {row['workload']:<12} {contender:<44} "
             f"{row['seconds']:8.4f} s {row['mb_per_s']:9.2f} MB/s {format_ratio(row['ratio_to_hf']):>8} HF")
 
 
@@ -526,11 +606,12 @@ def _warm_or_cold(warm: bool) -> str:
 def markdown_report(results: dict) -> str:
     """README-ready markdown: throughput (workload × contender), then latency and cold start when measured."""
     machine, settings = results["machine"], results["settings"]
-    lines = [f"{format_machine(machine).replace(chr(10), '; ')}. Best of {settings['repeat']}; "
-             f"{settings['regime']}. MB/s counts UTF-8 input bytes; × HF is throughput over HF `encode_batch`.",
+    lines = [(f"{format_machine(machine).replace(chr(10), '; ')}. Best of {settings['repeat']}; "
+             f"{settings['regime']}. MB/s counts UTF-8 input bytes; × HF is throughput over HF `encode_batch`."),
              "", "| tokenizer | workload | contender | time (s) | MB/s | × HF |", "|---|---|---|--:|--:|--:|"]
-    lines += [f"| {row['tokenizer']} | {row['workload']} | {row['library']} `{row['call']}` | {row['seconds']:.4f} "
-              f"| {row['mb_per_s']:.1f} | {format_ratio(row['ratio_to_hf'])} |" for row in results["throughput"]]
+    lines += [f"| {row['tokenizer']} | {row['workload']} | {row['library']} `{row['call']}`"
+              f"{' per text' if row['per_text'] else ''} | {row['seconds']:.4f} | {row['mb_per_s']:.1f} "
+              f"| {format_ratio(row['ratio_to_hf'])} |" for row in results["throughput"]]
     if results["latency"]:
         by_library: dict[tuple[str, str], dict[int, float]] = {}
         for row in results["latency"]:
@@ -541,8 +622,8 @@ def markdown_report(results: dict) -> str:
         lines += [f"| {tokenizer} | {library} | " + " | ".join(f"{micros[n]:.2f}" for n in lengths) + " |"
                   for (tokenizer, library), micros in by_library.items()]
     if results["cold_start"]:
-        lines += ["", "| tokenizer | caches | import (s) | from_file (s) | first encode (s) | first batch (s) "
-                      "| RSS after load (MiB) | Numba cache | table cache |", "|---|---|--:|--:|--:|--:|--:|---|---|"]
+        lines += ["", ("| tokenizer | caches | import (s) | from_file (s) | first encode (s) | first batch (s) "
+                      "| RSS after load (MiB) | Numba cache | table cache |"), "|---|---|--:|--:|--:|--:|--:|---|---|"]
         lines += [f"| {row['tokenizer']} | {row['caches']} | {row['import_s']:.2f} | {row['load_s']:.2f} "
                   f"| {row['first_encode_s']:.2f} | {row['first_batch_s']:.2f} | {row['rss_after_load_mib']:.0f} "
                   f"| {_warm_or_cold(row['numba_cache_warm'])} | {_warm_or_cold(row['table_cache_warm'])} |"

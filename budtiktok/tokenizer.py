@@ -4,6 +4,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import warnings
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
@@ -89,9 +90,13 @@ class Tokenizer:
         self._truncation: Truncation | None = spec.truncation
         self._padding: Padding | None = spec.padding
         c = self._compiled
-        self._encode_args = (c.normalizer.expansion, c.char_tables, c.form_tables,
-                             (c.normalizer.program, c.normalizer.chars), c.pre_tokenizer, c.ascii_mode, c.model,
-                             c.added.raw_match, c.added.normalized_match)
+        for path, pattern, engine in c.regex_engines:
+            if engine == "interpreter":
+                warnings.warn(f"{path}: regex {pattern!r} runs on budtiktok's generic regex interpreter, "
+                              "slower than its built-in scanners", stacklevel=3)
+        self._encode_args = (c.bounds, c.char_tables, c.form_tables, (c.normalizer.program, c.normalizer.chars),
+                             c.pre_tokenizer.program, c.regex, c.ascii_mode, c.model, c.added.raw_match,
+                             c.added.normalized_match)
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -181,6 +186,12 @@ class Tokenizer:
             return None
         return {"length": p.length, "pad_to_multiple_of": p.pad_to_multiple_of, "pad_id": p.pad_id,
                 "pad_token": p.pad_token, "pad_type_id": p.pad_type_id, "direction": p.direction.lower()}
+
+    def info(self) -> dict:
+        """What this tokenizer runs: the model, and which matcher serves each regex pattern."""
+        return {"model": type(self._spec.model).__name__,
+                "regex": [{"path": path, "pattern": pattern, "engine": engine}
+                          for path, pattern, engine in self._compiled.regex_engines]}
 
     # ----------------------------------------------------------------- vocabulary
     def token_to_id(self, token: str) -> int | None:

@@ -105,22 +105,17 @@ def test_malformed_json_raises_config_error_with_path(what, text, path):
 
 
 UNSUPPORTED = [
-    ("BPE", variant(model={"type": "BPE", "vocab": {"a": 0}, "merges": []}), "model.type"),
     ("Unigram", variant(model={"type": "Unigram", "vocab": [["a", 0.0]], "unk_id": 0}), "model.type"),
-    ("Metaspace in a sequence",
-     variant(pre_tokenizer={"type": "Sequence", "pretokenizers": [
-         {"type": "Whitespace"},
-         {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True}]}),
+    ("UnicodeScripts in a sequence",
+     variant(pre_tokenizer={"type": "Sequence", "pretokenizers": [{"type": "Whitespace"}, {"type": "UnicodeScripts"}]}),
      "pre_tokenizer.pretokenizers[1].type"),
-    ("ByteLevel pre-tokenizer",
-     variant(pre_tokenizer={"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}),
-     "pre_tokenizer.type"),
-    ("Split", variant(pre_tokenizer={"type": "Split", "pattern": {"String": " "}, "behavior": "Isolated",
-                                     "invert": False}), "pre_tokenizer.type"),
-    ("Replace with a Regex",
+    ("Split with a look-behind regex",
+     variant(pre_tokenizer={"type": "Split", "pattern": {"Regex": "(?<=a)b"}, "behavior": "Isolated",
+                            "invert": False}), "pre_tokenizer.pattern"),
+    ("Replace with a backreference",
      variant(normalizer={"type": "Sequence", "normalizers": [
-         {"type": "NFC"}, {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "}]}),
-     "normalizer.normalizers[1].type"),
+         {"type": "NFC"}, {"type": "Replace", "pattern": {"Regex": "(a)\\1"}, "content": " "}]}),
+     "normalizer.normalizers[1].pattern"),
 ]
 
 

@@ -9,6 +9,8 @@ new length. ``run_normalizer`` interprets the compiled program
 import numpy as np
 
 from ._jit import inline_kernel, kernel
+from .pre_tokenizers import byte_level_chars
+from .regex import find_matches
 from .unicode_normalization import unicode_normalize
 
 OP_CLEAN_TEXT = 0       # a: clean_text, b: handle_chinese_chars   (BertNormalizer's first two steps)
@@ -19,6 +21,8 @@ OP_STRIP = 4            # a: left, b: right
 OP_REPLACE = 5          # a..b: pattern chars, c..d (row 2 of params): content chars
 OP_PREPEND = 6          # a..b: prefix chars
 OP_NMT = 7
+OP_REPLACE_REGEX = 8    # a: pattern index, c..d: content chars
+OP_BYTE_LEVEL = 9       # UTF-8 bytes → the byte-level alphabet
 
 # Char-class bits, mirrored from tables.char_classes (kernels may not read module state of tables).
 WHITESPACE = 1 << 0
@@ -110,31 +114,52 @@ def strip(cp, src, n, out_cp, out_src, flags, left, right):
 
 
 @inline_kernel
-def replace(cp, src, n, out_cp, out_src, chars, pattern_start, pattern_end, content_start, content_end):
-    """Replace every leftmost non-overlapping occurrence of a literal; the new chars align to the
-    last char of the match (they are insertions after it)."""
+def literal_matches(cp, n, chars, pattern_start, pattern_end, match_start, match_end):
+    """Leftmost non-overlapping occurrences of a literal (none for the empty literal)."""
     pattern_len = pattern_end - pattern_start
-    m = 0
+    count = 0
     i = 0
-    while i < n:
-        matched = pattern_len > 0 and i + pattern_len <= n
+    while pattern_len > 0 and i + pattern_len <= n:
+        matched = True
+        for k in range(pattern_len):
+            if cp[i + k] != chars[pattern_start + k]:
+                matched = False
+                break
         if matched:
-            for k in range(pattern_len):
-                if cp[i + k] != chars[pattern_start + k]:
-                    matched = False
-                    break
-        if matched:
-            anchor = src[i + pattern_len - 1]
-            for k in range(content_start, content_end):
-                out_cp[m] = chars[k]
-                out_src[m] = anchor
-                m += 1
+            match_start[count] = i
+            match_end[count] = i + pattern_len
+            count += 1
             i += pattern_len
         else:
+            i += 1
+    return count
+
+
+@inline_kernel
+def replace_matches(cp, src, n, out_cp, out_src, match_start, match_end, n_matches, chars, content_start,
+                    content_end):
+    """Replace each match by the content; the new chars align to the last char of the match
+    (they are insertions after it), or to the char before an empty match."""
+    m = 0
+    i = 0
+    for k in range(n_matches):
+        while i < match_start[k]:
             out_cp[m] = cp[i]
             out_src[m] = src[i]
             m += 1
             i += 1
+        last = match_end[k] - 1 if match_end[k] > match_start[k] else match_start[k] - 1
+        anchor = src[last] if last >= 0 else (src[0] if n > 0 else 0)
+        for j in range(content_start, content_end):
+            out_cp[m] = chars[j]
+            out_src[m] = anchor
+            m += 1
+        i = match_end[k]
+    while i < n:
+        out_cp[m] = cp[i]
+        out_src[m] = src[i]
+        m += 1
+        i += 1
     return m
 
 
@@ -173,10 +198,12 @@ def nmt(cp, src, n, out_cp, out_src):
 
 
 @kernel
-def run_normalizer(cp, src, n, spare_cp, spare_src, program, program_chars, char_tables, form_tables):
+def run_normalizer(cp, src, n, spare_cp, spare_src, program, program_chars, char_tables, form_tables, regex,
+                   match_start, match_end):
     """Apply every step of the program; returns (cp, src, n) of the buffer holding the result.
 
-    Both buffers must hold ``n * program expansion`` chars (``tables.normalizers``). Steps that can
+    Both buffers must hold ``n * program expansion`` chars (``tables.normalizers``), the match
+    buffers one more than that. Steps that can
     only delete or map chars one to one run in place; on pure-ASCII text the Unicode forms and the
     mark removals are skipped (ASCII has no decompositions or marks) and lowercasing is in place.
     """
@@ -213,9 +240,18 @@ def run_normalizer(cp, src, n, spare_cp, spare_src, program, program_chars, char
         elif op == OP_NMT:
             n = nmt(cp, src, n, cp, src)
             continue
+        elif op == OP_BYTE_LEVEL:
+            n = byte_level_chars(cp, src, 0, n, spare_cp, spare_src, 0)
+            ascii_only = False
         else:
-            if op == OP_REPLACE:
-                n = replace(cp, src, n, spare_cp, spare_src, program_chars, a, b, program[step, 3], program[step, 4])
+            if op == OP_REPLACE or op == OP_REPLACE_REGEX:
+                if op == OP_REPLACE:
+                    n_matches = literal_matches(cp, n, program_chars, a, b, match_start, match_end)
+                else:
+                    categories, entries, bank = regex[0], regex[1], regex[2:]
+                    n_matches = find_matches(cp, 0, n, categories, bank, entries[a], match_start, match_end)
+                n = replace_matches(cp, src, n, spare_cp, spare_src, match_start, match_end, n_matches, program_chars,
+                                    program[step, 3], program[step, 4])
             else:
                 n = prepend(cp, src, n, spare_cp, spare_src, program_chars, a, b)
             for i in range(n):

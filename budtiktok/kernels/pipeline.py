@@ -13,12 +13,14 @@ from numba import prange
 
 from ._jit import inline_kernel, kernel, parallel_kernel
 from .added_tokens import find_added_tokens, find_added_tokens_inline
+from .bpe import bpe, new_bpe_scratch
 from .normalizers import run_normalizer
 from .pre_tokenizers import ascii_bert, run_pre_tokenizer
 from .wordpiece import wordlevel, wordpiece
 
 MODEL_WORDPIECE = 0
 MODEL_WORDLEVEL = 1
+MODEL_BPE = 2
 
 ADDED = 1
 NORMALIZED_MATCH = 2           # matched on normalized text (token string = normalized slice)
@@ -109,9 +111,14 @@ def _grown(array, size):
 
 
 @inline_kernel
-def _model_tokens(cp, piece_start, piece_end, n_pieces, first_word, model, out_ids, out_start, out_end, out_word, m):
+def _model_tokens(cp, piece_start, piece_end, n_pieces, first_word, model, scratch, out_ids, out_start, out_end,
+                  out_word, m):
     """Run the model over the pieces into the output columns; returns the new count or -1."""
-    kind, cells, continuation_node, unk_id, max_chars = model
+    kind, cells, continuation_node, unk_id, max_chars = model[:5]
+    bpe_args = model[5:]
+    if kind == MODEL_BPE:
+        return bpe(cp, piece_start, piece_end, n_pieces, first_word, bpe_args, scratch, out_ids, out_start, out_end,
+                   out_word, m)
     if kind == MODEL_WORDPIECE:
         return wordpiece(cp, piece_start, piece_end, n_pieces, first_word, cells, continuation_node, unk_id,
                          max_chars, out_ids, out_start, out_end, out_word, m)
@@ -141,11 +148,11 @@ def _added_token(cp, flags, start, stop, token_id, kind, word, out_ids, out_star
 
 
 @inline_kernel
-def _model_and_offsets_inline(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end,
+def _model_and_offsets_inline(ncp, nsrc, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start, out_end,
                               out_word, out_added, m, errors, row):
     """Model tokens for the pieces, offsets mapped back to original chars; returns (m, next word)."""
     segment_first = m
-    m = _model_tokens(ncp, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end, out_word, m)
+    m = _model_tokens(ncp, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start, out_end, out_word, m)
     if m < 0:
         errors[row] = ERROR_NO_UNK
         m = segment_first
@@ -159,16 +166,16 @@ def _model_and_offsets_inline(ncp, nsrc, p_start, p_end, n_pieces, word, model, 
 
 
 @kernel
-def _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end, out_word,
-                       out_added, m, errors, row):
+def _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start, out_end,
+                       out_word, out_added, m, errors, row):
     """``_model_and_offsets_inline`` as a called function (one compiled copy for the general path)."""
-    return _model_and_offsets_inline(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids, out_start,
+    return _model_and_offsets_inline(ncp, nsrc, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start,
                                      out_end, out_word, out_added, m, errors, row)
 
 
 @kernel
-def _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_mode, raw_added, model, cp, src,
-                       seg_start, seg_end, seg_token, piece_start, piece_end, out_ids, out_start, out_end,
+def _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_mode, raw_added, model, scratch, cp,
+                       src, seg_start, seg_end, seg_token, piece_start, piece_end, out_ids, out_start, out_end,
                        out_word, out_added, m, counts, errors):
     """The fused fast path over consecutive pure-ASCII rows from ``row`` (at least that one).
 
@@ -201,7 +208,7 @@ def _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_m
                                        out_ids, out_start, out_end, out_word, out_added, m)
                 continue
             n_pieces = ascii_bert(raw, seg_start[s], seg_end[s], flags, ascii_mode, cp, src, piece_start, piece_end)
-            m, word = _model_and_offsets_inline(cp, src, piece_start, piece_end, n_pieces, word, model,
+            m, word = _model_and_offsets_inline(cp, src, piece_start, piece_end, n_pieces, word, model, scratch,
                                                 out_ids, out_start, out_end, out_word, out_added, m, errors, row)
         counts[row] = m - first_token
         row += 1
@@ -209,10 +216,15 @@ def _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_m
 
 
 @kernel
-def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, char_tables, form_tables,
-                  normalizer, pre_tokenizer, ascii_mode, model, raw_added, normalized_added, counts, errors):
-    """Encode texts ``first_row..last_row`` serially into fresh arrays (ids, start, end, word, added)."""
+def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, bounds, char_tables, form_tables, normalizer,
+                  pre_tokenizer, regex, ascii_mode, model, raw_added, normalized_added, counts, errors):
+    """Encode texts ``first_row..last_row`` serially into fresh arrays (ids, start, end, word, added).
+
+    ``bounds``: per input char, at most how many chars the normalizer and then the pre-tokenizer
+    make, and how many tokens come out (``tables.compiled``); buffers grow to fit each row."""
     flags = char_tables[0]
+    norm_expansion, text_expansion, token_expansion = bounds
+    scratch = new_bpe_scratch(model[5:])
     program, program_chars = normalizer
     raw_cells, raw_token_ids, raw_options = raw_added
     norm_cells, norm_token_ids, norm_options = normalized_added
@@ -232,6 +244,12 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
     norm_a_src = np.empty(0, np.int32)
     norm_b_cp = np.empty(0, np.int32)
     norm_b_src = np.empty(0, np.int32)
+    work_a_cp = np.empty(0, np.int32)
+    work_a_src = np.empty(0, np.int32)
+    work_b_cp = np.empty(0, np.int32)
+    work_b_src = np.empty(0, np.int32)
+    match_start = np.empty(0, np.int64)
+    match_end = np.empty(0, np.int64)
     seg_start = np.empty(0, np.int64)
     seg_end = np.empty(0, np.int64)
     seg_token = np.empty(0, np.int32)
@@ -249,8 +267,9 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
         lo = row_bytes[row]
         n = row_bytes[row + 1] - lo
         ascii_row = ascii_mode and not has_normalized_added and n == row_chars[row + 1] - row_chars[row]
-        # the fused ASCII path never grows the text; the general one may, up to `expansion` times
-        chars_needed = n + 1 if ascii_row else n * expansion + 8
+        # the fused ASCII path never grows the text; the general one may, up to `bounds` times
+        chars_needed = n + 1 if ascii_row else n * norm_expansion + 8
+        text_needed = n + 1 if ascii_row else n * text_expansion + 8
         if n + 1 > seg_start.shape[0]:
             segments = max(n + 1, 2 * seg_start.shape[0])
             seg_start = np.empty(segments, np.int64)
@@ -260,9 +279,11 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
             size = max(chars_needed, 2 * cp.shape[0])
             cp = np.empty(size, np.int32)
             src = np.empty(size, np.int32)
+        if text_needed > piece_a_start.shape[0]:
+            size = max(text_needed, 2 * piece_a_start.shape[0])
             piece_a_start = np.empty(size, np.int64)
             piece_a_end = np.empty(size, np.int64)
-        needed = m + (n + 2 if ascii_row else n * (expansion + 1) + 2)
+        needed = m + (n + 2 if ascii_row else n * (token_expansion + 1) + 2)
         if needed > out_ids.shape[0]:
             size = max(needed, 2 * out_ids.shape[0])
             out_ids = _grown(out_ids, size)
@@ -273,8 +294,9 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
 
         if ascii_row:
             row, m = _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_mode, raw_added,
-                                        model, cp, src, seg_start, seg_end, seg_token, piece_a_start, piece_a_end,
-                                        out_ids, out_start, out_end, out_word, out_added, m, counts, errors)
+                                        model, scratch, cp, src, seg_start, seg_end, seg_token, piece_a_start,
+                                        piece_a_end, out_ids, out_start, out_end, out_word, out_added, m, counts,
+                                        errors)
             continue
 
         if chars_needed > norm_a_cp.shape[0]:
@@ -286,8 +308,16 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
             seg2_start = np.empty(size, np.int64)
             seg2_end = np.empty(size, np.int64)
             seg2_token = np.empty(size, np.int32)
+        if text_needed > work_a_cp.shape[0]:
+            size = max(text_needed, 2 * work_a_cp.shape[0])
+            work_a_cp = np.empty(size, np.int32)
+            work_a_src = np.empty(size, np.int32)
+            work_b_cp = np.empty(size, np.int32)
+            work_b_src = np.empty(size, np.int32)
             piece_b_start = np.empty(size, np.int64)
             piece_b_end = np.empty(size, np.int64)
+            match_start = np.empty(size + 1, np.int64)
+            match_end = np.empty(size + 1, np.int64)
         first_token = m
         word = 0
         n = read_text(text, lo, lo + n, cp, src)
@@ -304,13 +334,13 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
             length = seg_end[s] - seg_start[s]
             if length == n:
                 # the whole text: normalize the raw buffer itself, nothing reads it afterwards
-                ncp, nsrc, nn = run_normalizer(cp, src, n, norm_b_cp, norm_b_src,
-                                               program, program_chars, char_tables, form_tables)
+                ncp, nsrc, nn = run_normalizer(cp, src, n, norm_b_cp, norm_b_src, program, program_chars,
+                                               char_tables, form_tables, regex, match_start, match_end)
             else:
                 norm_a_cp[:length] = cp[seg_start[s]:seg_end[s]]
                 norm_a_src[:length] = src[seg_start[s]:seg_end[s]]
-                ncp, nsrc, nn = run_normalizer(norm_a_cp, norm_a_src, length, norm_b_cp, norm_b_src,
-                                               program, program_chars, char_tables, form_tables)
+                ncp, nsrc, nn = run_normalizer(norm_a_cp, norm_a_src, length, norm_b_cp, norm_b_src, program,
+                                               program_chars, char_tables, form_tables, regex, match_start, match_end)
             if has_normalized_added:
                 n_seg2 = find_added_tokens(ncp, 0, nn, flags, norm_cells, norm_token_ids, norm_options,
                                            seg2_start, seg2_end, seg2_token)
@@ -328,9 +358,10 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
                     continue
                 piece_a_start[0] = seg2_start[s2]
                 piece_a_end[0] = seg2_end[s2]
-                p_start, p_end, n_pieces = run_pre_tokenizer(ncp, flags, piece_a_start, piece_a_end, 1,
-                                                             piece_b_start, piece_b_end, pre_tokenizer)
-                m, word = _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model,
+                tcp, tsrc, p_start, p_end, n_pieces = run_pre_tokenizer(
+                    ncp, nsrc, work_a_cp, work_a_src, work_b_cp, work_b_src, flags, piece_a_start, piece_a_end, 1,
+                    piece_b_start, piece_b_end, pre_tokenizer, regex, match_start, match_end)
+                m, word = _model_and_offsets(tcp, tsrc, p_start, p_end, n_pieces, word, model, scratch,
                                              out_ids, out_start, out_end, out_word, out_added, m, errors, row)
         counts[row] = m - first_token
         row += 1
@@ -338,24 +369,24 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, expansion, ch
 
 
 @kernel
-def encode_serial(text, row_bytes, row_chars, expansion, char_tables, form_tables, normalizer,
-                  pre_tokenizer, ascii_mode, model, raw_added, normalized_added):
+def encode_serial(text, row_bytes, row_chars, bounds, char_tables, form_tables, normalizer, pre_tokenizer, regex,
+                  ascii_mode, model, raw_added, normalized_added):
     """Encode every row on the calling thread; returns (ids, start, end, word, added, row_splits, errors)."""
     n_rows = row_bytes.shape[0] - 1
     counts = np.zeros(n_rows, np.int64)
     errors = np.zeros(n_rows, np.int32)
     # np.int64(0), not a literal 0: the prange driver calls the same specialisation (one compile)
-    ids, start, end, word, added = _encode_chunk(text, row_bytes, row_chars, np.int64(0), n_rows, expansion,
-                                                char_tables, form_tables, normalizer, pre_tokenizer, ascii_mode,
-                                                model, raw_added, normalized_added, counts, errors)
+    ids, start, end, word, added = _encode_chunk(text, row_bytes, row_chars, np.int64(0), n_rows, bounds,
+                                                char_tables, form_tables, normalizer, pre_tokenizer, regex,
+                                                ascii_mode, model, raw_added, normalized_added, counts, errors)
     row_splits = np.zeros(n_rows + 1, np.int64)
     row_splits[1:] = np.cumsum(counts)
     return ids, start, end, word, added, row_splits, errors
 
 
 @parallel_kernel
-def encode_parallel(text, row_bytes, row_chars, chunk_rows, expansion, char_tables, form_tables, normalizer,
-                    pre_tokenizer, ascii_mode, model, raw_added, normalized_added):
+def encode_parallel(text, row_bytes, row_chars, chunk_rows, bounds, char_tables, form_tables, normalizer,
+                    pre_tokenizer, regex, ascii_mode, model, raw_added, normalized_added):
     """Encode chunks of rows (``chunk_rows`` are their boundaries) in parallel, then concatenate."""
     n_rows = row_bytes.shape[0] - 1
     n_chunks = chunk_rows.shape[0] - 1
@@ -368,9 +399,9 @@ def encode_parallel(text, row_bytes, row_chars, chunk_rows, expansion, char_tabl
     chunk_added = [np.empty(0, np.int32) for _ in range(n_chunks)]
     for c in prange(n_chunks):
         ids, start, end, word, added = _encode_chunk(text, row_bytes, row_chars, chunk_rows[c], chunk_rows[c + 1],
-                                                    expansion, char_tables, form_tables, normalizer,
-                                                    pre_tokenizer, ascii_mode, model, raw_added, normalized_added,
-                                                    counts, errors)
+                                                    bounds, char_tables, form_tables, normalizer, pre_tokenizer,
+                                                    regex, ascii_mode, model, raw_added, normalized_added, counts,
+                                                    errors)
         chunk_ids[c] = ids
         chunk_start[c] = start
         chunk_end[c] = end

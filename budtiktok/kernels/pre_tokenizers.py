@@ -1,16 +1,26 @@
 """Pre-tokenizers: cut a normalized text into pieces (``start``/``end`` index pairs into it).
 
 ``run_pre_tokenizer`` interprets the compiled program (``tables.pre_tokenizers``): each step
-re-splits every current piece. The WordPiece-family pre-tokenizers only split, never rewrite.
+re-splits every current piece. Most steps only split; ByteLevel (prefix space, bytes → the
+byte-level alphabet) and Metaspace (spaces → '▁', prefix) rewrite the pieces' text into the
+spare buffer, carrying each char's alignment (``src``) along.
 """
 import numpy as np
 
 from ._jit import inline_kernel, kernel
+from .regex import find_matches
 
 PT_BERT = 0            # split on whitespace (removed), isolate punctuation
 PT_WHITESPACE = 1      # keep runs of \w and runs of [^\w\s]
 PT_SPLIT_CLASS = 2     # a: char-class bit, b: behaviour
 PT_SPLIT_CHAR = 3      # a: code point, b: behaviour
+PT_SPLIT_REGEX = 4     # a: pattern index, b: behaviour, c: invert
+PT_BYTE_LEVEL = 5      # a: add_prefix_space, b: pattern index of the GPT-2 regex (-1: use_regex false)
+PT_METASPACE = 6       # a: replacement code point, b: prepend scheme, c: split
+
+PREPEND_ALWAYS = 0
+PREPEND_FIRST = 1
+PREPEND_NEVER = 2
 
 REMOVED = 0
 ISOLATED = 1
@@ -164,21 +174,207 @@ def ascii_bert(raw, lo, hi, flags, mode, cp, src, piece_start, piece_end):
     return _push(piece_start, piece_end, n_pieces, run, m)
 
 
+@inline_kernel
+def byte_level_char(b):
+    """The byte-level alphabet: printable Latin-1 bytes stand for themselves, the other 68 bytes
+    map in increasing order to U+0100, U+0101, ... (space → 'Ġ' U+0120)."""
+    if 0x21 <= b <= 0x7E or 0xA1 <= b <= 0xAC or b >= 0xAE:
+        return b
+    if b <= 0x20:
+        return 0x100 + b
+    if b <= 0xA0:
+        return 0x121 + (b - 0x7F)
+    return 0x143
+
+
+@inline_kernel
+def byte_level_chars(cp, src, lo, hi, out_cp, out_src, m):
+    """Write the UTF-8 bytes of ``cp[lo:hi]`` in the byte-level alphabet from ``out_cp[m]`` on, each
+    byte aligned to its char; returns the new end."""
+    for i in range(lo, hi):
+        c = cp[i]
+        s = src[i]
+        if c < 0x80:
+            out_cp[m] = byte_level_char(c)
+            out_src[m] = s
+            m += 1
+            continue
+        if c < 0x800:
+            n_bytes = 2
+            lead = 0xC0 | (c >> 6)
+        elif c < 0x10000:
+            n_bytes = 3
+            lead = 0xE0 | (c >> 12)
+        else:
+            n_bytes = 4
+            lead = 0xF0 | (c >> 18)
+        out_cp[m] = byte_level_char(lead)
+        out_src[m] = s
+        m += 1
+        for k in range(n_bytes - 2, -1, -1):
+            out_cp[m] = byte_level_char(0x80 | ((c >> (6 * k)) & 0x3F))
+            out_src[m] = s
+            m += 1
+    return m
+
+
+@inline_kernel
+def byte_level_pieces(cp, src, piece_start, piece_end, n_pieces, out_cp, out_src, out_start, out_end):
+    """Rewrite every piece as its bytes in the byte-level alphabet."""
+    m = 0
+    for p in range(n_pieces):
+        out_start[p] = m
+        m = byte_level_chars(cp, src, piece_start[p], piece_end[p], out_cp, out_src, m)
+        out_end[p] = m
+    return n_pieces
+
+
+@inline_kernel
+def prefixed_pieces(cp, src, piece_start, piece_end, n_pieces, out_cp, out_src, out_start, out_end, prefix,
+                    replace_spaces, scheme):
+    """Copy every piece, spaces replaced by ``prefix`` when ``replace_spaces``, with ``prefix``
+    put before a piece that does not already start with it (``scheme``: always, only the piece
+    at the start of the text, never). The prefix aligns to the piece's first char."""
+    m = 0
+    for p in range(n_pieces):
+        start = piece_start[p]
+        out_start[p] = m
+        first = cp[start]
+        starts_with_prefix = first == prefix or (replace_spaces and first == 32)
+        if not starts_with_prefix and (scheme == PREPEND_ALWAYS or (scheme == PREPEND_FIRST and src[start] == 0)):
+            out_cp[m] = prefix
+            out_src[m] = src[start]
+            m += 1
+        for i in range(start, piece_end[p]):
+            c = cp[i]
+            out_cp[m] = prefix if replace_spaces and c == 32 else c
+            out_src[m] = src[i]
+            m += 1
+        out_end[p] = m
+    return n_pieces
+
+
+@inline_kernel
+def _emit(out_start, out_end, m, start, end, removed):
+    """Append a split result unless it is removed or empty; returns the new count."""
+    if removed or end <= start:
+        return m
+    out_start[m] = start
+    out_end[m] = end
+    return m + 1
+
+
+@inline_kernel
+def _segment(prev, k, n_matches, hi, match_start, match_end, invert):
+    """The segment after position ``prev`` (``k`` matches consumed): a gap before match k, match
+    k, or the tail gap. Returns (start, end, is_match, new prev, new k); start -1 when none is left."""
+    if k < n_matches and prev < match_start[k]:
+        return prev, match_start[k], invert, match_start[k], k
+    if k < n_matches:
+        return match_start[k], match_end[k], not invert, match_end[k], k + 1
+    if prev < hi:
+        return prev, hi, invert, hi, k
+    return -1, -1, False, prev, k
+
+
 @kernel
-def run_pre_tokenizer(cp, flags, piece_start, piece_end, n_pieces, spare_start, spare_end, program):
-    """Apply every step; returns (start, end, n) of the buffer holding the pieces."""
+def split_regex(cp, piece_start, piece_end, n_in, out_start, out_end, categories, bank, entry, behavior, invert,
+                match_start, match_end):
+    """Split every piece on the regex matches with HuggingFace's delimiter behaviours.
+
+    The matches and the gaps between them form segments, folded as ``NormalizedString::split``
+    does: the last result stays open while later segments may still extend it; removed and empty
+    results are dropped."""
+    m = 0
+    for p in range(n_in):
+        hi = piece_end[p]
+        n_matches = find_matches(cp, piece_start[p], hi, categories, bank, entry, match_start, match_end)
+        start, end, is_match, prev, k = _segment(piece_start[p], 0, n_matches, hi, match_start, match_end, invert)
+        open_start = -1          # the open result, extended by later segments
+        open_end = -1
+        previous_match = False
+        while start >= 0:
+            next_start, next_end, next_is_match, prev, k = _segment(prev, k, n_matches, hi, match_start, match_end,
+                                                                    invert)
+            if behavior == REMOVED or behavior == ISOLATED:
+                m = _emit(out_start, out_end, m, start, end, behavior == REMOVED and is_match)
+            elif behavior == MERGED_WITH_NEXT:
+                if is_match and next_start >= 0 and not next_is_match:
+                    next_start = start           # the match joins the segment after it
+                else:
+                    m = _emit(out_start, out_end, m, start, end, False)
+            else:
+                if behavior == MERGED_WITH_PREVIOUS:
+                    merge = is_match and not previous_match
+                else:
+                    merge = is_match == previous_match
+                if merge and open_start >= 0:
+                    open_end = end
+                else:
+                    if open_start >= 0:
+                        m = _emit(out_start, out_end, m, open_start, open_end, False)
+                    open_start = start
+                    open_end = end
+            previous_match = is_match
+            start, end, is_match = next_start, next_end, next_is_match
+        if open_start >= 0:
+            m = _emit(out_start, out_end, m, open_start, open_end, False)
+    return m
+
+
+@kernel
+def run_pre_tokenizer(cp, src, work_a_cp, work_a_src, work_b_cp, work_b_src, flags, piece_start, piece_end, n_pieces,
+                      spare_start, spare_end, program, regex, match_start, match_end):
+    """Apply every step; returns (cp, src, start, end, n): the text buffer and the piece buffer
+    holding the result. ``cp``/``src`` are never written: rewriting steps alternate between the
+    two work buffers, which must hold the text times the program's expansion."""
+    categories, entries, bank = regex[0], regex[1], regex[2:]
+    into_a = True
     for step in range(program.shape[0]):
         op = program[step, 0]
+        a = program[step, 1]
+        b = program[step, 2]
+        c = program[step, 3]
         if op == PT_BERT:
             n_pieces = split_bert(cp, flags, piece_start, piece_end, n_pieces, spare_start, spare_end)
         elif op == PT_WHITESPACE:
             n_pieces = split_whitespace_regex(cp, flags, piece_start, piece_end, n_pieces, spare_start, spare_end)
         elif op == PT_SPLIT_CLASS:
-            n_pieces = split_matches(cp, flags, piece_start, piece_end, n_pieces, spare_start, spare_end,
-                                     program[step, 1], -1, program[step, 2])
+            n_pieces = split_matches(cp, flags, piece_start, piece_end, n_pieces, spare_start, spare_end, a, -1, b)
+        elif op == PT_SPLIT_CHAR:
+            n_pieces = split_matches(cp, flags, piece_start, piece_end, n_pieces, spare_start, spare_end, 0, a, b)
+        elif op == PT_SPLIT_REGEX:
+            n_pieces = split_regex(cp, piece_start, piece_end, n_pieces, spare_start, spare_end, categories, bank,
+                                   entries[a], b, c, match_start, match_end)
+        elif op == PT_METASPACE:
+            out_cp = work_a_cp if into_a else work_b_cp
+            out_src = work_a_src if into_a else work_b_src
+            prefixed_pieces(cp, src, piece_start, piece_end, n_pieces, out_cp, out_src, spare_start, spare_end,
+                            a, True, b)
+            cp, src, into_a = out_cp, out_src, not into_a
+            if c:
+                piece_start, spare_start = spare_start, piece_start
+                piece_end, spare_end = spare_end, piece_end
+                n_pieces = split_matches(cp, flags, piece_start, piece_end, n_pieces, spare_start, spare_end, 0, a,
+                                         MERGED_WITH_NEXT)
         else:
-            n_pieces = split_matches(cp, flags, piece_start, piece_end, n_pieces, spare_start, spare_end,
-                                     0, program[step, 1], program[step, 2])
+            if a:
+                out_cp = work_a_cp if into_a else work_b_cp
+                out_src = work_a_src if into_a else work_b_src
+                prefixed_pieces(cp, src, piece_start, piece_end, n_pieces, out_cp, out_src, spare_start, spare_end,
+                                32, False, PREPEND_ALWAYS)
+                cp, src, into_a = out_cp, out_src, not into_a
+                piece_start, spare_start = spare_start, piece_start
+                piece_end, spare_end = spare_end, piece_end
+            if b >= 0:
+                n_pieces = split_regex(cp, piece_start, piece_end, n_pieces, spare_start, spare_end, categories,
+                                       bank, entries[b], ISOLATED, False, match_start, match_end)
+                piece_start, spare_start = spare_start, piece_start
+                piece_end, spare_end = spare_end, piece_end
+            out_cp = work_a_cp if into_a else work_b_cp
+            out_src = work_a_src if into_a else work_b_src
+            byte_level_pieces(cp, src, piece_start, piece_end, n_pieces, out_cp, out_src, spare_start, spare_end)
+            cp, src, into_a = out_cp, out_src, not into_a
         piece_start, spare_start = spare_start, piece_start
         piece_end, spare_end = spare_end, piece_end
-    return piece_start, piece_end, n_pieces
+    return cp, src, piece_start, piece_end, n_pieces

@@ -9,6 +9,7 @@ from ..errors import UnsupportedComponentError
 from ..kernels import normalizers as ops
 from ..spec import normalizers as spec
 from . import char_classes
+from .patterns import PatternRegistry
 from .unicode_normalization import NFC, NFD, NFKC, NFKD
 
 FORMS = {spec.NFD: NFD, spec.NFKD: NFKD, spec.NFC: NFC, spec.NFKC: NFKC}
@@ -20,7 +21,8 @@ class NormalizerProgram(NamedTuple):
     expansion: int        # upper bound on output chars per input char
 
 
-def compile_normalizer(normalizer, max_form_expansion, max_lowercase_expansion, path="normalizer") -> NormalizerProgram:
+def compile_normalizer(normalizer, max_form_expansion, max_lowercase_expansion, patterns: PatternRegistry,
+                       path="normalizer") -> NormalizerProgram:
     """Flatten the normalizer (None, a single one or a Sequence) into program rows."""
     rows: list[tuple[int, int, int, int, int]] = []
     chars: list[int] = []
@@ -64,9 +66,16 @@ def compile_normalizer(normalizer, max_form_expansion, max_lowercase_expansion, 
             content = literal(node.content)
             rows.append((ops.OP_REPLACE, *pattern, *content))
             expansion *= max(1, len(node.content))
+        elif isinstance(node, spec.Replace):
+            index = patterns.index("Regex", node.pattern.value, f"{node_path}.pattern")
+            rows.append((ops.OP_REPLACE_REGEX, index, 0, *literal(node.content)))
+            expansion *= 1 + len(node.content)      # empty matches insert between chars too
         elif isinstance(node, spec.Prepend):
             rows.append((ops.OP_PREPEND, *literal(node.prepend), 0, 0))
             expansion *= 1 + len(node.prepend)
+        elif isinstance(node, spec.ByteLevel):
+            rows.append((ops.OP_BYTE_LEVEL, 0, 0, 0, 0))
+            expansion *= 4
         elif isinstance(node, spec.Nmt):
             rows.append((ops.OP_NMT, 0, 0, 0, 0))
         else:
@@ -80,7 +89,4 @@ def compile_normalizer(normalizer, max_form_expansion, max_lowercase_expansion, 
 
 
 def _describe(node) -> str:
-    name = type(node).__name__
-    if isinstance(node, spec.Replace):
-        return "Replace with a Regex pattern"
-    return f"'{name}'"
+    return f"'{type(node).__name__}'"

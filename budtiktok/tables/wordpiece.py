@@ -1,16 +1,18 @@
-"""WordPiece and WordLevel models → the ``model`` tuple of ``kernels.pipeline``:
-(kind, trie cells, continuation_node, unk_id, max_input_chars_per_word)."""
+"""The ``model`` tuple of ``kernels.pipeline``: (kind, trie cells, continuation_node, unk_id,
+max_input_chars_per_word, *BPE arguments): flat, as ``prange`` cannot take nested tuples. Every model passes the same types (BPE arguments are
+empty for the others), so one compiled pipeline serves them all."""
 from __future__ import annotations
 
 from ..errors import UnsupportedComponentError
-from ..kernels.pipeline import MODEL_WORDLEVEL, MODEL_WORDPIECE
+from ..kernels.pipeline import MODEL_BPE, MODEL_WORDLEVEL, MODEL_WORDPIECE
 from ..spec import models as spec
+from .bpe import empty_bpe_args
 from .darts import BASE, CHECK, DoubleArray, build_double_array
 
 
 def check_supported(model) -> None:
     """Raise for the models of later issues."""
-    if not isinstance(model, (spec.WordPiece, spec.WordLevel)):
+    if not isinstance(model, (spec.WordPiece, spec.WordLevel, spec.BPE)):
         raise UnsupportedComponentError("model.type", f"'{type(model).__name__}' is not supported yet")
 
 
@@ -30,10 +32,12 @@ def walk(trie: DoubleArray, text: str) -> int:
     return node
 
 
-def model_arrays(model, trie: DoubleArray) -> tuple:
-    """The kernel's model tuple for a WordPiece or WordLevel spec."""
+def model_arrays(model, trie: DoubleArray, bpe_args: tuple | None = None) -> tuple:
+    """The kernel's model tuple; ``bpe_args`` (``tables.bpe``) for a BPE spec."""
+    if isinstance(model, spec.BPE):
+        return (MODEL_BPE, trie.cells, 0, -1, 0, *bpe_args)
     if isinstance(model, spec.WordPiece):
         return (MODEL_WORDPIECE, trie.cells, walk(trie, model.continuing_subword_prefix),
-                model.vocab.get(model.unk_token, -1), model.max_input_chars_per_word)
+                model.vocab.get(model.unk_token, -1), model.max_input_chars_per_word, *empty_bpe_args())
     unk_id = model.vocab.get(model.unk_token, -1) if model.unk_token is not None else -1
-    return (MODEL_WORDLEVEL, trie.cells, 0, unk_id, 0)
+    return (MODEL_WORDLEVEL, trie.cells, 0, unk_id, 0, *empty_bpe_args())
