@@ -15,7 +15,7 @@ import numpy as np
 
 from ._version import __version__
 
-TABLE_FORMAT = 3
+TABLE_FORMAT = 4
 
 
 def cache_dir() -> Path:

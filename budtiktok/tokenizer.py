@@ -309,6 +309,8 @@ class Tokenizer:
         errors = result[6]
         if errors.any():
             bad = int(np.flatnonzero(errors)[0])
+            if errors[bad] == pipeline.ERROR_OUT_OF_MEMORY:
+                raise MemoryError(f"text {bad}: no memory for the BPE buffers of one of its words")
             unk = getattr(self._spec.model, "unk_token", None)
             raise ValueError(f"text {bad}: {type(self._spec.model).__name__} error: Missing {unk} token from the "
                              "vocabulary (a word needs it)")

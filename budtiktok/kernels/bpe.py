@@ -736,7 +736,7 @@ def bpe(cp, piece_start, piece_end, n_pieces, first_word, args, scratch, out_ids
 @kernel
 def bpe_pieces(cp, piece_start, piece_end, args):
     """``bpe`` over all pieces with fresh output columns and scratch (tests and benchmarks).
-    Returns (count or -1 as ``bpe`` does, ids, start, end, word)."""
+    Returns (``bpe``'s count or error code, ids, start, end, word)."""
     n_chars = 0
     for p in range(piece_start.shape[0]):
         n_chars += max(piece_end[p] - piece_start[p], 0)

@@ -28,7 +28,8 @@ SPACE_LIKE_BYTE_CHAR = 0x120   # 'Ġ', the byte-level alphabet's space: trimmed 
 TRIM_FIELD_MAX = 0x3FFF
 WHITESPACE = 1 << 0
 
-ERROR_NO_UNK = 1
+ERROR_NO_UNK = 1          # the model returned -1: a word needs the unk token the vocab lacks
+ERROR_OUT_OF_MEMORY = 2   # ... -2: a buffer for a long piece could not be allocated
 
 
 @inline_kernel
@@ -111,19 +112,45 @@ def _grown(array, size):
 
 
 @inline_kernel
-def _model_tokens(cp, piece_start, piece_end, n_pieces, first_word, model, scratch, out_ids, out_start, out_end,
-                  out_word, m):
-    """Run the model over the pieces into the output columns; returns the new count or -1."""
+def _wordpiece_family_tokens(cp, piece_start, piece_end, n_pieces, first_word, model, out_ids, out_start, out_end,
+                             out_word, m):
+    """WordPiece or WordLevel over the pieces into the output columns; returns the new count or -1."""
     kind, cells, continuation_node, unk_id, max_chars = model[:5]
-    bpe_args = model[5:]
-    if kind == MODEL_BPE:
-        return bpe(cp, piece_start, piece_end, n_pieces, first_word, bpe_args, scratch, out_ids, out_start, out_end,
-                   out_word, m)
     if kind == MODEL_WORDPIECE:
         return wordpiece(cp, piece_start, piece_end, n_pieces, first_word, cells, continuation_node, unk_id,
                          max_chars, out_ids, out_start, out_end, out_word, m)
     return wordlevel(cp, piece_start, piece_end, n_pieces, first_word, cells, unk_id,
                      out_ids, out_start, out_end, out_word, m)
+
+
+@inline_kernel
+def _original_offsets(nsrc, out_start, out_end, out_added, segment_first, m, errors, row):
+    """Map the new tokens' offsets back to original chars (``m`` < 0: the model's error code, the
+    segment is dropped); returns the token count."""
+    if m < 0:
+        errors[row] = -m
+        m = segment_first
+    for t in range(segment_first, m):
+        first_src = nsrc[out_start[t]]
+        last_src = nsrc[out_end[t] - 1]
+        out_start[t] = first_src if first_src >= 0 else 0
+        out_end[t] = last_src + 1 if last_src >= 0 else 0
+        out_added[t] = 0
+    return m
+
+
+@kernel
+def _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start, out_end,
+                       out_word, out_added, m, errors, row):
+    """Model tokens for the pieces (any model), offsets in original chars; returns (m, next word).
+    Called once per segment, so the large BPE code is compiled here only."""
+    first = m
+    if model[0] == MODEL_BPE:
+        m = bpe(ncp, p_start, p_end, n_pieces, word, model[5:], scratch, out_ids, out_start, out_end, out_word, m)
+    else:
+        m = _wordpiece_family_tokens(ncp, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end,
+                                     out_word, m)
+    return _original_offsets(nsrc, out_start, out_end, out_added, first, m, errors, row), word + n_pieces
 
 
 @inline_kernel
@@ -147,35 +174,9 @@ def _added_token(cp, flags, start, stop, token_id, kind, word, out_ids, out_star
     return m + 1, word + 1
 
 
-@inline_kernel
-def _model_and_offsets_inline(ncp, nsrc, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start, out_end,
-                              out_word, out_added, m, errors, row):
-    """Model tokens for the pieces, offsets mapped back to original chars; returns (m, next word)."""
-    segment_first = m
-    m = _model_tokens(ncp, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start, out_end, out_word, m)
-    if m < 0:
-        errors[row] = ERROR_NO_UNK
-        m = segment_first
-    for t in range(segment_first, m):
-        first_src = nsrc[out_start[t]]
-        last_src = nsrc[out_end[t] - 1]
-        out_start[t] = first_src if first_src >= 0 else 0
-        out_end[t] = last_src + 1 if last_src >= 0 else 0
-        out_added[t] = 0
-    return m, word + n_pieces
-
-
 @kernel
-def _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start, out_end,
-                       out_word, out_added, m, errors, row):
-    """``_model_and_offsets_inline`` as a called function (one compiled copy for the general path)."""
-    return _model_and_offsets_inline(ncp, nsrc, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start,
-                                     out_end, out_word, out_added, m, errors, row)
-
-
-@kernel
-def _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_mode, raw_added, model, scratch, cp,
-                       src, seg_start, seg_end, seg_token, piece_start, piece_end, out_ids, out_start, out_end,
+def _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_mode, raw_added, model, cp, src,
+                       seg_start, seg_end, seg_token, piece_start, piece_end, out_ids, out_start, out_end,
                        out_word, out_added, m, counts, errors):
     """The fused fast path over consecutive pure-ASCII rows from ``row`` (at least that one).
 
@@ -208,8 +209,11 @@ def _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_m
                                        out_ids, out_start, out_end, out_word, out_added, m)
                 continue
             n_pieces = ascii_bert(raw, seg_start[s], seg_end[s], flags, ascii_mode, cp, src, piece_start, piece_end)
-            m, word = _model_and_offsets_inline(cp, src, piece_start, piece_end, n_pieces, word, model, scratch,
-                                                out_ids, out_start, out_end, out_word, out_added, m, errors, row)
+            first = m
+            m = _wordpiece_family_tokens(cp, piece_start, piece_end, n_pieces, word, model, out_ids, out_start,
+                                         out_end, out_word, m)
+            m = _original_offsets(src, out_start, out_end, out_added, first, m, errors, row)
+            word += n_pieces
         counts[row] = m - first_token
         row += 1
     return row, m
@@ -294,9 +298,8 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, bounds, char_
 
         if ascii_row:
             row, m = _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_mode, raw_added,
-                                        model, scratch, cp, src, seg_start, seg_end, seg_token, piece_a_start,
-                                        piece_a_end, out_ids, out_start, out_end, out_word, out_added, m, counts,
-                                        errors)
+                                        model, cp, src, seg_start, seg_end, seg_token, piece_a_start, piece_a_end,
+                                        out_ids, out_start, out_end, out_word, out_added, m, counts, errors)
             continue
 
         if chars_needed > norm_a_cp.shape[0]:

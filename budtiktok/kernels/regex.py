@@ -587,7 +587,7 @@ def _deepseek_match(cp, i, hi, categories, bytes_, sc):
     return -1
 
 
-@inline_kernel
+@kernel
 def _match_end(cp, start, hi, categories, bytes_, sc, scanner, max_digits):
     """End of the scanner's match at start (-1: none starts there), by its branchy per-match function."""
     if scanner == SCAN_GPT2:

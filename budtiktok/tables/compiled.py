@@ -17,7 +17,7 @@ from ..kernels.unicode_normalization import normalization_table_args
 from ..spec import models as model_specs
 from . import char_classes, unicode_normalization
 from .added_tokens import AddedVocabulary, build_added_vocabulary, match_tables
-from .bpe import bpe_model_args_from, bpe_table_arrays
+from .bpe import bpe_max_tokens_per_char, bpe_model_args_from, bpe_table_arrays
 from .darts import DoubleArray
 from .normalizers import NormalizerProgram, compile_normalizer
 from .patterns import PatternRegistry
@@ -149,10 +149,11 @@ def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
         trim_lead, trim_trail = _trim_counts(model_tokens, chars.flags)
     else:
         trim_lead = trim_trail = np.zeros(size, np.int32)
-    tokens_per_char = 4 if is_bpe and spec.model.byte_fallback else 1     # one <0xXX> token per UTF-8 byte
+    tokens_per_char = bpe_max_tokens_per_char(spec.model) if is_bpe else 1   # <0xXX> tokens per UTF-8 byte
     text_expansion = normalizer.expansion * pre_tokenizer.expansion
     bounds = (normalizer.expansion, text_expansion, text_expansion * tokens_per_char)
-    engines = tuple((path, text, regex_engine(kind, text)) for (kind, text), path in zip(patterns.patterns, patterns.paths))
+    engines = tuple((path, text, regex_engine(kind, text))
+                    for (kind, text), path in zip(patterns.patterns, patterns.paths))
     return CompiledTokenizer(char_tables, form_tables, normalizer, pre_tokenizer, regex,
                              ascii_bert_mode(normalizer.program, pre_tokenizer.program), model, bounds, engines,
                              added, post,

@@ -1,6 +1,7 @@
 """The ``model`` tuple of ``kernels.pipeline``: (kind, trie cells, continuation_node, unk_id,
-max_input_chars_per_word, *BPE arguments): flat, as ``prange`` cannot take nested tuples. Every model passes the same types (BPE arguments are
-empty for the others), so one compiled pipeline serves them all."""
+max_input_chars_per_word, *BPE arguments), flat because ``prange`` cannot take nested tuples.
+Every model passes the same types (BPE arguments are empty for the others), so one compiled
+pipeline serves them all."""
 from __future__ import annotations
 
 from ..errors import UnsupportedComponentError

@@ -42,7 +42,8 @@ def assert_same(ours, theirs, inputs):
         got, want = fields(a), fields(b)
         if got != want:
             for name, x, y in zip(FIELDS, got, want):
-                assert x == y, f"input {i} {inputs[i]!r:.120}: field {name} differs:\n ours {x!r:.600}\n HF   {y!r:.600}"
+                assert x == y, (f"input {i} {inputs[i]!r:.120}: field {name} differs:\n"
+                                f" ours {x!r:.600}\n HF   {y!r:.600}")
 
 
 def lines_of(corpus: str) -> list[str]:

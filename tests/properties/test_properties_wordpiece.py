@@ -21,7 +21,7 @@ import json
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 from tokenizers import Tokenizer as HFTokenizer
 
@@ -680,6 +680,15 @@ def known_differences(config, pair: Pair) -> Known:
     return Known(config["post_processor"] is None, stripped)
 
 
+def normalized_keys_collide(config, pair: Pair) -> bool:
+    """Whether two different normalized added tokens have the same normalized form."""
+    keys = {}
+    for entry in config["added_tokens"]:
+        if entry["normalized"]:
+            keys.setdefault(pair.ours._compiled.normalize(entry["content"]), set()).add(entry["content"])
+    return any(len(contents) > 1 for contents in keys.values())
+
+
 def decode_both(pair: Pair, ids, skip: bool) -> None:
     try:
         expected = pair.hf.decode(ids, skip_special_tokens=skip)
@@ -702,6 +711,7 @@ def test_generated_configurations(config, items, add_special_tokens, words):
     pair = build_pair(config)
     if pair is None:
         return
+    assume(not normalized_keys_collide(config, pair))   # known gap, pinned by a strict xfail below
     known = known_differences(config, pair)
     for i, item in enumerate(items):
         text, second = split_input(item)
@@ -882,6 +892,16 @@ def test_replace_with_empty_pattern():
                     vocab=vocab)
         for text in ("a", "b", "bb", "b b"):
             assert_same_encoding(pair.ours.encode(text), pair.hf.encode(text), f"{model} {text!r}")
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: which of two added tokens with the same normalized form HF matches")
+@pytest.mark.parametrize("first, second", [(("X", True), ("x", False)), (("X", False), ("x", False))])
+def test_added_tokens_with_the_same_normalized_form(first, second):
+    """HF picks between them by a rule not reproduced yet (it depends on order and specialness)."""
+    pair = tiny(added=[(content, {"normalized": True, "special": special}) for content, special in (first, second)],
+                normalizer={"type": "Lowercase"})
+    for text in ("x", "X", "a x b"):
+        assert_same_encoding(pair.ours.encode(text), pair.hf.encode(text))
 
 
 @pytest.mark.xfail(strict=True, reason="known gap: an added token whose normalized form is empty splits the text at every char in HF")
