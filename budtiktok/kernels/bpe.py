@@ -31,6 +31,7 @@ call's error exit is an early exit too). Without this the fast path costs three 
 import numpy as np
 
 from ._jit import inline_kernel, kernel
+from .utf8 import utf8_byte, utf8_length
 
 DENSE_CHARS = 0x3000          # code points with direct id tables (the rest walk the trie)
 UNK_DROP = 0
@@ -108,26 +109,12 @@ def seed_bpe_dropout(seed):
 
 
 @inline_kernel
-def _utf8_length(c):
-    """Bytes of code point ``c`` in UTF-8."""
-    return 1 + np.int64(c >= 0x80) + np.int64(c >= 0x800) + np.int64(c >= 0x10000)
-
-
-@inline_kernel
-def _utf8_byte(c, length, k):
-    """Byte ``k`` of the ``length``-byte UTF-8 form of ``c``."""
-    shifted = np.int64(c) >> (6 * (length - 1 - k))
-    lead = ((0xF00 >> length) & 0xFF) | shifted
-    return np.int64(c) if length == 1 else (lead if k == 0 else 0x80 | (shifted & 0x3F))
-
-
-@inline_kernel
 def _step(cells, node, c):
     """The trie node after code point ``c`` from ``node`` (-1: none, also when ``node`` is -1)."""
-    length = _utf8_length(c)
+    length = utf8_length(c)
     k = 0
     while node >= 0 and k < length:
-        child = cells[node, 0] + _utf8_byte(c, length, k)
+        child = cells[node, 0] + utf8_byte(c, length, k)
         node = child if cells[child, 1] == node else -1
         k += 1
     return node
@@ -137,7 +124,7 @@ def _step(cells, node, c):
 def _spelled_byte(prefix, n_prefix, c, length, suffix, k):
     """Byte ``k`` of ``prefix[:n_prefix] + utf8(c) + suffix``."""
     in_char = k - n_prefix
-    return (np.int64(prefix[k]) if k < n_prefix else _utf8_byte(c, length, in_char) if in_char < length
+    return (np.int64(prefix[k]) if k < n_prefix else utf8_byte(c, length, in_char) if in_char < length
             else np.int64(suffix[in_char - length]))
 
 
@@ -178,7 +165,7 @@ def _initial_symbols(cp, start, end, cells, dense_ids, prefix, suffix, byte_ids,
                 node = child if cells[child, 1] == node else -1
                 k += 1
             token = cells[node, 2] if node >= 0 else -1
-        length = _utf8_length(c)
+        length = utf8_length(c)
         if token >= 0:
             if pending:
                 n = _push(sym, n, unk_id, pending_start, pending_end, pending_bytes, -1)
@@ -490,11 +477,11 @@ def _whole_piece(cp, start, end, sym, n, pairs, rank_new, dropout, exact, tokens
         lo = offset
         for k in range(tokens[TOK_FIRST, t], stop):
             offset += sym[SYM_BYTES, k]
-        while lo_char < end and lo_byte + _utf8_length(cp[lo_char]) <= lo:
-            lo_byte += _utf8_length(cp[lo_char])
+        while lo_char < end and lo_byte + utf8_length(cp[lo_char]) <= lo:
+            lo_byte += utf8_length(cp[lo_char])
             lo_char += 1
-        while hi_char < end and hi_byte + _utf8_length(cp[hi_char]) < offset:
-            hi_byte += _utf8_length(cp[hi_char])
+        while hi_char < end and hi_byte + utf8_length(cp[hi_char]) < offset:
+            hi_byte += utf8_length(cp[hi_char])
             hi_char += 1
         out_ids[m] = tokens[TOK_ID, t]
         out_start[m] = lo_char
@@ -710,7 +697,7 @@ def bpe(cp, piece_start, piece_end, n_pieces, first_word, args, scratch, out_ids
             while not hit and n >= 0 and i < end:
                 c = cp[i]
                 token = dense_ids[np.int64(i != start) + 2 * np.int64(i == end - 1), c] if c < DENSE_CHARS else -1
-                n = _push(symbols, n, token, i, i + 1, _utf8_length(c), c) if token >= 0 else -1
+                n = _push(symbols, n, token, i, i + 1, utf8_length(c), c) if token >= 0 else -1
                 i += 1
             if hit:
                 m = _emit_cached(None, start, end, cache, slot, word, out_ids, out_start, out_end, out_word, m)

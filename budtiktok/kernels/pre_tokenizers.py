@@ -9,6 +9,7 @@ import numpy as np
 
 from ._jit import inline_kernel, kernel
 from .regex import find_matches
+from .utf8 import utf8_byte, utf8_length
 
 PT_BERT = 0            # split on whitespace (removed), isolate punctuation
 PT_WHITESPACE = 1      # keep runs of \w and runs of [^\w\s]
@@ -192,28 +193,10 @@ def byte_level_chars(cp, src, lo, hi, out_cp, out_src, m):
     """Write the UTF-8 bytes of ``cp[lo:hi]`` in the byte-level alphabet from ``out_cp[m]`` on, each
     byte aligned to its char; returns the new end."""
     for i in range(lo, hi):
-        c = cp[i]
-        s = src[i]
-        if c < 0x80:
-            out_cp[m] = byte_level_char(c)
-            out_src[m] = s
-            m += 1
-            continue
-        if c < 0x800:
-            n_bytes = 2
-            lead = 0xC0 | (c >> 6)
-        elif c < 0x10000:
-            n_bytes = 3
-            lead = 0xE0 | (c >> 12)
-        else:
-            n_bytes = 4
-            lead = 0xF0 | (c >> 18)
-        out_cp[m] = byte_level_char(lead)
-        out_src[m] = s
-        m += 1
-        for k in range(n_bytes - 2, -1, -1):
-            out_cp[m] = byte_level_char(0x80 | ((c >> (6 * k)) & 0x3F))
-            out_src[m] = s
+        length = utf8_length(cp[i])
+        for k in range(length):
+            out_cp[m] = byte_level_char(utf8_byte(cp[i], length, k))
+            out_src[m] = src[i]
             m += 1
     return m
 
