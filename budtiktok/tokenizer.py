@@ -37,24 +37,23 @@ class PackedTexts(NamedTuple):
 
 
 def pack_texts(texts: Sequence[str], what: str = "input") -> PackedTexts:
-    """Join texts into one buffer; a non-str or a str with lone surrogates raises ``TypeError``."""
+    """Join texts into one buffer; a non-str or a str with lone surrogates raises ``TypeError``.
+
+    Each text is encoded on its own: joining the str first would widen every text to the widest
+    char kind in the batch (one emoji makes it UCS-4) and need a pass to find the row bytes."""
     if len(texts) == 1 and type(texts[0]) is str:
         return _pack_one(texts[0], what)
+    encode = str.encode
     try:
-        joined = "".join(texts)
-    except TypeError:
-        bad = next(i for i, t in enumerate(texts) if not isinstance(t, str))
-        raise TypeError(f"{what} {bad} is {type(texts[bad]).__name__}, expected str") from None
-    row_chars = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=row_chars[1:])
-    try:
-        encoded = joined.encode("utf-8")
-    except UnicodeEncodeError as error:
-        bad = int(np.searchsorted(row_chars, error.start, side="right")) - 1
-        raise TypeError(f"{what} {bad} is not valid text: lone surrogate at char {error.start - row_chars[bad]} "
-                        "(HuggingFace: TextInputSequence must be str)") from None
-    buffer = np.frombuffer(encoded, np.uint8)
-    row_bytes = row_chars if len(encoded) == len(joined) else pipeline.utf8_row_offsets(buffer, row_chars)
+        encoded = [encode(text, "utf-8") for text in texts]
+    except (TypeError, UnicodeEncodeError):
+        _raise_bad_text(texts, what)
+    n = len(encoded)
+    row_bytes = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=n), out=row_bytes[1:])
+    row_chars = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=n), out=row_chars[1:])
+    buffer = np.frombuffer(encoded[0] if n == 1 else b"".join(encoded), np.uint8)
     return PackedTexts(buffer, row_bytes, row_chars)
 
 
@@ -62,15 +61,31 @@ def _pack_one(text: str, what: str) -> PackedTexts:
     """``pack_texts`` for a single text, without the batch bookkeeping (single-text latency)."""
     try:
         encoded = text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise TypeError(f"{what} 0 is not valid text: lone surrogate at char {error.start} "
-                        "(HuggingFace: TextInputSequence must be str)") from None
+    except UnicodeEncodeError:
+        _raise_bad_text([text], what)
     row_chars = np.array((0, len(text)), dtype=np.int64)
     row_bytes = row_chars if len(encoded) == len(text) else np.array((0, len(encoded)), dtype=np.int64)
     return PackedTexts(np.frombuffer(encoded, np.uint8), row_bytes, row_chars)
 
 
+def _raise_bad_text(texts: Sequence[str], what: str):
+    """The ``TypeError`` for the first text that is not a str or has lone surrogates."""
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"{what} {i} is {type(text).__name__}, expected str") from None
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise TypeError(f"{what} {i} is not valid text: lone surrogate at char {error.start} "
+                            "(HuggingFace: TextInputSequence must be str)") from None
+
+
 U32_LIMIT = 1 << 32
+
+
+# seq_a, seq_b, n_sequences of a single input without a pair; never written (kept writable: a
+# read-only array is another Numba type, another compile of the post-processing kernels)
+_ONE_INPUT = (np.zeros(1, np.int64), np.full(1, -1, np.int64), np.ones(1, np.int64))
 
 
 def _unsigned(name: str, value: int, limit: int = U32_LIMIT) -> int:
@@ -89,6 +104,7 @@ class Tokenizer:
         self._decode_tokens = build_decoder(spec.decoder)
         self._truncation: Truncation | None = spec.truncation
         self._padding: Padding | None = spec.padding
+        self._post_args: dict = {}          # post-processing kernel arguments per call kind and settings
         c = self._compiled
         for path, pattern, engine in c.regex_engines:
             if engine == "interpreter":
@@ -265,11 +281,15 @@ class Tokenizer:
 
     def _encode(self, firsts, pairs, is_pretokenized, add_special_tokens, what, force_batch_longest=False):
         n = len(firsts)
-        seq_a = np.arange(n, dtype=np.int64)
-        seq_b = np.full(n, -1, dtype=np.int64)
-        n_sequences = np.ones(n, dtype=np.int64)
+        if n == 1:
+            seq_a, seq_b, n_sequences = _ONE_INPUT
+        else:
+            seq_a = np.arange(n, dtype=np.int64)
+            seq_b = np.full(n, -1, dtype=np.int64)
+            n_sequences = np.ones(n, dtype=np.int64)
         sequences = firsts
         if pairs is not None and any(p is not None for p in pairs):
+            seq_b, n_sequences = seq_b.copy(), n_sequences.copy()
             has_pair = np.fromiter((p is not None for p in pairs), dtype=bool, count=n)
             sequences = list(firsts) + [p for p in pairs if p is not None]
             seq_b[has_pair] = np.arange(n, len(sequences))
@@ -307,7 +327,7 @@ class Tokenizer:
         else:
             result = pipeline.encode_serial(packed.buffer, packed.row_bytes, packed.row_chars, *args)
         errors = result[6]
-        if errors.any():
+        if np.count_nonzero(errors):
             bad = int(np.flatnonzero(errors)[0])
             if errors[bad] == pipeline.ERROR_OUT_OF_MEMORY:
                 raise MemoryError(f"text {bad}: no memory for the BPE buffers of one of its words")
@@ -317,6 +337,23 @@ class Tokenizer:
         return result[:6]
 
     def _post_process(self, raw, seq_a, seq_b, add_special_tokens, force_batch_longest):
+        key = (add_special_tokens, force_batch_longest, self._truncation, self._padding)
+        args = self._post_args.get(key)
+        if args is None:
+            if len(self._post_args) >= 64:      # settings that change per call must not grow it forever
+                self._post_args.clear()
+            args = self._post_args[key] = self._post_process_args(add_special_tokens, force_batch_longest)
+        n_tokens = int(raw[5][-1])
+        run = post.post_process_parallel if dispatch.use_parallel(seq_a.shape[0], 4 * n_tokens) \
+            else post.post_process_serial
+        columns, row_splits, overflow_splits, errors, plan = run(raw, seq_a, seq_b, *args)
+        if np.count_nonzero(errors):
+            bad = int(np.flatnonzero(errors)[0])
+            raise ValueError(f"input {bad}: {TRUNCATION_ERRORS[int(errors[bad])]}")
+        return columns, row_splits, overflow_splits, plan
+
+    def _post_process_args(self, add_special_tokens, force_batch_longest) -> tuple:
+        """The post-processing kernel's arguments after the texts, for the current settings."""
         p = self._compiled.post
         t = self._truncation
         n_added_single = p.n_added_single if add_special_tokens else 0
@@ -333,18 +370,10 @@ class Tokenizer:
         else:
             padding_args = (force_batch_longest, -1, 0, False, 0, 0)
         overflow_type = p.overflow_type if add_special_tokens else p.overflow_type_plain
-        n_tokens = int(raw[5][-1])
-        run = post.post_process_parallel if dispatch.use_parallel(seq_a.shape[0], 4 * n_tokens) \
-            else post.post_process_serial
-        columns, row_splits, overflow_splits, errors, plan = run(
-            raw, seq_a, seq_b, truncation, add_special_tokens, p.single, p.pair, (p.special_ids, p.special_splits),
-            (p.main_type, overflow_type),
-            (p.trim_offsets, p.trim_add_prefix_space, self._compiled.trim_lead, self._compiled.trim_trail),
-            padding_args)
-        if errors.any():
-            bad = int(np.flatnonzero(errors)[0])
-            raise ValueError(f"input {bad}: {TRUNCATION_ERRORS[int(errors[bad])]}")
-        return columns, row_splits, overflow_splits, plan
+        return (truncation, add_special_tokens, p.single, p.pair, (p.special_ids, p.special_splits),
+                (p.main_type, overflow_type),
+                (p.trim_offsets, p.trim_add_prefix_space, self._compiled.trim_lead, self._compiled.trim_trail),
+                padding_args)
 
     # ----------------------------------------------------------------- decoding
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = True) -> str:

@@ -1,8 +1,8 @@
 """Packing texts into the kernels' UTF-8 buffer: byte offsets of every row, for any text."""
 import numpy as np
+import pytest
 from hypothesis import given, settings, strategies as st
 
-from budtiktok.kernels.pipeline import UTF8_BLOCK
 from budtiktok.tokenizer import pack_texts
 
 texts = st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=30)
@@ -21,7 +21,8 @@ def test_row_offsets_match_python(items):
     assert packed.row_chars.tolist() == np.cumsum([0] + [len(t) for t in items]).tolist()
 
 
-def test_row_offsets_across_blocks():
-    """Rows (some empty) starting on, before and after the 64 kB block boundaries."""
-    items = ["é" * (UTF8_BLOCK // 2 - 1), "", "x", "😀" * 5000, "", "", "a" * UTF8_BLOCK, "ß", ""] * 3
-    assert pack_texts(items).row_bytes.tolist() == expected_row_bytes(items).tolist()
+def test_bad_items_name_their_index():
+    with pytest.raises(TypeError, match="input 2 is int"):
+        pack_texts(["ok", "fine", 3])
+    with pytest.raises(TypeError, match="input 1 is not valid text: lone surrogate at char 1"):
+        pack_texts(["ok", "a\ud800"])

@@ -22,8 +22,14 @@ def find_added_tokens_inline(cp, lo, hi, flags, cells, token_ids, token_options,
     """
     n_seg = 0
     emitted_to = lo
+    root_base = cells[ROOT, 0]
     i = lo
     while i < hi:
+        # most chars start no added token: skip them with one lookup (ASCII; others walk)
+        while i < hi and cp[i] < 0x80 and cells[root_base + cp[i], 1] != ROOT:
+            i += 1
+        if i >= hi:
+            break
         node = ROOT
         match_end = -1
         match = -1

@@ -9,7 +9,7 @@ new length. ``run_normalizer`` interprets the compiled program
 import numpy as np
 
 from ._jit import inline_kernel, kernel
-from .pre_tokenizers import byte_level_chars
+from .pre_tokenizers import byte_level_pieces
 from .regex import find_matches
 from .unicode_normalization import unicode_normalize
 
@@ -241,7 +241,9 @@ def run_normalizer(cp, src, n, spare_cp, spare_src, program, program_chars, char
             n = nmt(cp, src, n, cp, src)
             continue
         elif op == OP_BYTE_LEVEL:
-            n = byte_level_chars(cp, src, 0, n, spare_cp, spare_src, 0)
+            match_start[0] = 0
+            match_end[0] = n
+            n = byte_level_pieces(cp, src, match_start, match_end, 1, spare_cp, spare_src, match_start, match_end)
             ascii_only = False
         else:
             if op == OP_REPLACE or op == OP_REPLACE_REGEX:

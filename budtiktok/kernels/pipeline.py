@@ -59,36 +59,6 @@ def read_text(text, lo, hi, cp, src):
     return n
 
 
-UTF8_BLOCK = 1 << 16
-
-
-@parallel_kernel
-def utf8_row_offsets(text, row_chars):
-    """Byte offset of every row start, from the char offsets: count the chars of each 64 kB block in
-    parallel, prefix-sum them, then each block places the rows that start inside it."""
-    n_bytes = text.shape[0]
-    n_rows = row_chars.shape[0] - 1
-    n_blocks = (n_bytes + UTF8_BLOCK - 1) // UTF8_BLOCK
-    block_chars = np.zeros(n_blocks + 1, np.int64)
-    for b in prange(n_blocks):
-        count = 0
-        for i in range(b * UTF8_BLOCK, min(n_bytes, (b + 1) * UTF8_BLOCK)):
-            count += (text[i] & 0xC0) != 0x80
-        block_chars[b + 1] = count
-    first_char = np.cumsum(block_chars)
-    row_bytes = np.full(n_rows + 1, n_bytes, np.int64)
-    for b in prange(n_blocks):
-        row = np.searchsorted(row_chars, first_char[b])
-        chars = first_char[b]
-        for i in range(b * UTF8_BLOCK, min(n_bytes, (b + 1) * UTF8_BLOCK)):
-            if (text[i] & 0xC0) != 0x80:
-                while row <= n_rows and row_chars[row] == chars:
-                    row_bytes[row] = i
-                    row += 1
-                chars += 1
-    return row_bytes
-
-
 @inline_kernel
 def added_match_info(cp, flags, start, stop, kind):
     """The ``added`` value of an added-token match ``cp[start:stop]``."""
@@ -112,15 +82,21 @@ def _grown(array, size):
 
 
 @inline_kernel
-def _wordpiece_family_tokens(cp, piece_start, piece_end, n_pieces, first_word, model, out_ids, out_start, out_end,
-                             out_word, m):
-    """WordPiece or WordLevel over the pieces into the output columns; returns the new count or -1."""
+def _wordpiece_family_tokens(cp, src, piece_start, piece_end, n_pieces, first_word, model, out_ids, out_start, out_end,
+                             out_word, out_added, m, errors, row):
+    """WordPiece or WordLevel over the pieces into the output columns, offsets in original chars; a
+    missing unk token marks the row and drops the segment. Returns the new count."""
     kind, cells, continuation_node, unk_id, max_chars = model[:5]
     if kind == MODEL_WORDPIECE:
-        return wordpiece(cp, piece_start, piece_end, n_pieces, first_word, cells, continuation_node, unk_id,
-                         max_chars, out_ids, out_start, out_end, out_word, m)
-    return wordlevel(cp, piece_start, piece_end, n_pieces, first_word, cells, unk_id,
-                     out_ids, out_start, out_end, out_word, m)
+        new_m = wordpiece(cp, src, piece_start, piece_end, n_pieces, first_word, cells, continuation_node, unk_id,
+                          max_chars, out_ids, out_start, out_end, out_word, out_added, m)
+    else:
+        new_m = wordlevel(cp, src, piece_start, piece_end, n_pieces, first_word, cells, unk_id,
+                          out_ids, out_start, out_end, out_word, out_added, m)
+    if new_m < 0:
+        errors[row] = ERROR_NO_UNK
+        return m
+    return new_m
 
 
 @inline_kernel
@@ -144,12 +120,11 @@ def _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model, scratch
                        out_word, out_added, m, errors, row):
     """Model tokens for the pieces (any model), offsets in original chars; returns (m, next word).
     Called once per segment, so the large BPE code is compiled here only."""
+    if model[0] != MODEL_BPE:
+        return (_wordpiece_family_tokens(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end,
+                                         out_word, out_added, m, errors, row), word + n_pieces)
     first = m
-    if model[0] == MODEL_BPE:
-        m = bpe(ncp, p_start, p_end, n_pieces, word, model[5:], scratch, out_ids, out_start, out_end, out_word, m)
-    else:
-        m = _wordpiece_family_tokens(ncp, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end,
-                                     out_word, m)
+    m = bpe(ncp, p_start, p_end, n_pieces, word, model[5:], scratch, out_ids, out_start, out_end, out_word, m)
     return _original_offsets(nsrc, out_start, out_end, out_added, first, m, errors, row), word + n_pieces
 
 
@@ -209,10 +184,8 @@ def _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_m
                                        out_ids, out_start, out_end, out_word, out_added, m)
                 continue
             n_pieces = ascii_bert(raw, seg_start[s], seg_end[s], flags, ascii_mode, cp, src, piece_start, piece_end)
-            first = m
-            m = _wordpiece_family_tokens(cp, piece_start, piece_end, n_pieces, word, model, out_ids, out_start,
-                                         out_end, out_word, m)
-            m = _original_offsets(src, out_start, out_end, out_added, first, m, errors, row)
+            m = _wordpiece_family_tokens(cp, src, piece_start, piece_end, n_pieces, word, model, out_ids, out_start,
+                                         out_end, out_word, out_added, m, errors, row)
             word += n_pieces
         counts[row] = m - first_token
         row += 1
@@ -335,7 +308,9 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, bounds, char_
                                        out_ids, out_start, out_end, out_word, out_added, m)
                 continue
             length = seg_end[s] - seg_start[s]
-            if length == n:
+            if length == n and program.shape[0] == 0:
+                ncp, nsrc, nn = cp, src, n      # no normalizer: skip the call (its arguments cost ~1 µs)
+            elif length == n:
                 # the whole text: normalize the raw buffer itself, nothing reads it afterwards
                 ncp, nsrc, nn = run_normalizer(cp, src, n, norm_b_cp, norm_b_src, program, program_chars,
                                                char_tables, form_tables, regex, match_start, match_end)

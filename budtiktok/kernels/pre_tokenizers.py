@@ -189,27 +189,24 @@ def byte_level_char(b):
 
 
 @inline_kernel
-def byte_level_chars(cp, src, lo, hi, out_cp, out_src, m):
-    """Write the UTF-8 bytes of ``cp[lo:hi]`` in the byte-level alphabet from ``out_cp[m]`` on, each
-    byte aligned to its char; returns the new end."""
-    for i in range(lo, hi):
-        length = utf8_length(cp[i])
-        for k in range(length):
-            out_cp[m] = byte_level_char(utf8_byte(cp[i], length, k))
-            out_src[m] = src[i]
-            m += 1
-    return m
-
-
-@inline_kernel
 def byte_level_pieces(cp, src, piece_start, piece_end, n_pieces, out_cp, out_src, out_start, out_end):
-    """Rewrite every piece as its bytes in the byte-level alphabet."""
+    """Rewrite every piece as its UTF-8 bytes in the byte-level alphabet, each byte aligned to its
+    char. ``out_start``/``out_end`` may be the input piece arrays. Returns the rewritten length.
+    (One loop nest, no per-piece helper: that would pay reference counting per piece.)"""
     m = 0
     for p in range(n_pieces):
+        start = piece_start[p]
+        end = piece_end[p]
         out_start[p] = m
-        m = byte_level_chars(cp, src, piece_start[p], piece_end[p], out_cp, out_src, m)
+        for i in range(start, end):
+            c = cp[i]
+            length = utf8_length(c)
+            for k in range(length):
+                out_cp[m] = byte_level_char(utf8_byte(c, length, k))
+                out_src[m] = src[i]
+                m += 1
         out_end[p] = m
-    return n_pieces
+    return m
 
 
 @inline_kernel

@@ -1,8 +1,10 @@
 """Models that map pre-tokens to tokens: WordPiece (greedy longest match) and WordLevel.
 
-Each takes every piece of a segment at once and appends tokens (id, start and end in the
-normalized text, word index) to the caller's output columns from ``m`` on; they return the new
-token count. One call per segment keeps the hot loop free of per-word call overhead.
+Each takes every piece of a segment at once and appends tokens (id, offsets in original chars,
+word index, ``added`` = 0) to the caller's output columns from ``m`` on; they return the new
+token count. One call per segment, with the piece loop in the same body: Numba reference-counts
+the arrays passed to an inlined helper that loops, so a helper per piece would cost more than
+the matching.
 """
 from ._jit import inline_kernel
 from .trie import trie_step
@@ -11,8 +13,18 @@ ROOT = 0
 
 
 @inline_kernel
-def wordpiece(cp, piece_start, piece_end, n_pieces, first_word, cells, continuation_node, unk_id, max_chars,
-              out_ids, out_start, out_end, out_word, m):
+def _original_span(src, start, end, t, out_start, out_end):
+    """Token ``t`` spans normalized chars [start, end): store its span in original chars (an
+    empty alignment, -1, gives 0)."""
+    first_src = src[start]
+    last_src = src[end - 1]
+    out_start[t] = first_src if first_src >= 0 else 0
+    out_end[t] = last_src + 1 if last_src >= 0 else 0
+
+
+@inline_kernel
+def wordpiece(cp, src, piece_start, piece_end, n_pieces, first_word, cells, continuation_node, unk_id, max_chars,
+              out_ids, out_start, out_end, out_word, out_added, m):
     """Greedy longest-match-first WordPiece, HuggingFace's "shrink the candidate one char at a time"
     loop done as one trie walk per token. A piece longer than ``max_chars`` chars, or with any
     position no vocabulary entry matches, becomes a single unk token (-1 is returned when that is
@@ -41,9 +53,9 @@ def wordpiece(cp, piece_start, piece_end, n_pieces, first_word, cells, continuat
                 matched = False
                 break
             out_ids[m] = best_id
-            out_start[m] = pos
-            out_end[m] = best_end
+            _original_span(src, pos, best_end, m, out_start, out_end)
             out_word[m] = first_word + p
+            out_added[m] = 0
             m += 1
             pos = best_end
         if not matched:
@@ -51,16 +63,16 @@ def wordpiece(cp, piece_start, piece_end, n_pieces, first_word, cells, continuat
                 return -1
             m = first
             out_ids[m] = unk_id
-            out_start[m] = start
-            out_end[m] = end
+            _original_span(src, start, end, m, out_start, out_end)
             out_word[m] = first_word + p
+            out_added[m] = 0
             m += 1
     return m
 
 
 @inline_kernel
-def wordlevel(cp, piece_start, piece_end, n_pieces, first_word, cells, unk_id,
-              out_ids, out_start, out_end, out_word, m):
+def wordlevel(cp, src, piece_start, piece_end, n_pieces, first_word, cells, unk_id,
+              out_ids, out_start, out_end, out_word, out_added, m):
     """Whole-piece lookup, unk when absent; returns -1 when a piece is unknown and there is no unk."""
     for p in range(n_pieces):
         node = ROOT
@@ -74,8 +86,8 @@ def wordlevel(cp, piece_start, piece_end, n_pieces, first_word, cells, unk_id,
                 return -1
             token = unk_id
         out_ids[m] = token
-        out_start[m] = piece_start[p]
-        out_end[m] = piece_end[p]
+        _original_span(src, piece_start[p], piece_end[p], m, out_start, out_end)
         out_word[m] = first_word + p
+        out_added[m] = 0
         m += 1
     return m
