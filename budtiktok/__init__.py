@@ -12,10 +12,13 @@ import os
 # 2-core machine. Only applies if nothing launched OpenMP before us and the user left it unset.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+from ._memory import keep_freed_memory  # noqa: E402
 from ._version import __version__  # noqa: E402
 from .encoding import BatchEncoding, Encoding  # noqa: E402
 from .errors import TokenizerConfigError, UnsupportedComponentError  # noqa: E402
 from .tokenizer import BatchArrays, Tokenizer  # noqa: E402
+
+_KEEPS_FREED_MEMORY = keep_freed_memory()
 
 
 def info() -> dict:
@@ -35,6 +38,7 @@ def info() -> dict:
         "threads": numba.get_num_threads(),
         "threading_layer": _threading_layer(),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+        "keeps_freed_memory": _KEEPS_FREED_MEMORY,
         "table_cache": str(cache.cache_dir()),
         "kernel_cache": numba.config.CACHE_DIR or "__pycache__ beside the kernels",
     }

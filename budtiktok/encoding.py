@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels.pipeline import NORMALIZED_MATCH
+from .kernels.pipeline import NORMALIZED_MATCH, UNK_TEXT
 from .kernels.post_processors import PAD, SPECIAL
 
 
@@ -16,7 +16,7 @@ class BatchEncoding:
     """Every output row of one call. Rows ``0..n_inputs-1`` are the inputs' main rows."""
 
     def __init__(self, columns, row_splits, overflow_splits, plan, n_inputs, raw, raw_texts, compiled, n_sequences,
-                 pad_token):
+                 pad_token, unk_chars):
         (self.ids, self.type_ids, self.start, self.end, self.word, self.flags, self.source,
          self.ranges) = columns
         self.row_splits = row_splits
@@ -28,6 +28,7 @@ class BatchEncoding:
         self.compiled = compiled
         self.n_sequences = n_sequences  # per input: 1 or 2
         self.pad_token = pad_token
+        self.unk_chars = unk_chars      # the normalized text of Unigram unk tokens (``kernels.pipeline.UNK_TEXT``)
 
     def __len__(self) -> int:
         return self.n_inputs
@@ -58,6 +59,9 @@ class BatchEncoding:
                 tokens.append(self.pad_token)
             elif source < -1:
                 tokens.append(special_tokens[-2 - source])
+            elif raw_added[source] & UNK_TEXT:
+                at = raw_added[source] ^ UNK_TEXT
+                tokens.append("".join(map(chr, self.unk_chars[at + 1:at + 1 + self.unk_chars[at]])))
             elif raw_added[source] and not raw_added[source] & NORMALIZED_MATCH:
                 raw_row = int(np.searchsorted(raw_splits, source, side="right")) - 1
                 text = self.raw_texts[raw_row]

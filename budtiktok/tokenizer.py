@@ -16,6 +16,7 @@ from .encoding import BatchEncoding, Encoding
 from .errors import TokenizerConfigError
 from .kernels import pipeline, post_processors as post
 from .spec import load_spec
+from .spec.models import Unigram
 from .spec.truncation_padding import Padding, Truncation
 from .tables.compiled import compile_tokenizer
 
@@ -110,7 +111,8 @@ class Tokenizer:
             if engine == "interpreter":
                 warnings.warn(f"{path}: regex {pattern!r} runs on budtiktok's generic regex interpreter, "
                               "slower than its built-in scanners", stacklevel=3)
-        self._encode_args = (c.bounds, c.char_tables, c.form_tables, (c.normalizer.program, c.normalizer.chars),
+        normalizer = (c.normalizer.program, c.normalizer.chars, *c.normalizer.precompiled)
+        self._encode_args = (c.bounds, c.char_tables, c.form_tables, normalizer,
                              c.pre_tokenizer.program, c.regex, c.ascii_mode, c.model, c.added.raw_match,
                              c.added.normalized_match)
 
@@ -308,7 +310,7 @@ class Tokenizer:
         else:
             texts = sequences
         packed = pack_texts(texts, "word" if is_pretokenized else what)
-        raw = self._encode_raw(packed)
+        raw, unk_chars = self._encode_raw(packed)
         text_splits = raw[5]
         if is_pretokenized:
             raw = _group_words(raw, np.asarray(group_sizes, dtype=np.int64))
@@ -316,7 +318,7 @@ class Tokenizer:
                                                                         force_batch_longest)
         pad_token = self._padding.pad_token if self._padding is not None else "[PAD]"
         return BatchEncoding(columns, row_splits, overflow_splits, plan, n, raw[:5] + (text_splits,), texts,
-                             self._compiled, n_sequences, pad_token)
+                             self._compiled, n_sequences, pad_token, unk_chars)
 
     def _encode_raw(self, packed: PackedTexts):
         args = self._encode_args
@@ -331,10 +333,12 @@ class Tokenizer:
             bad = int(np.flatnonzero(errors)[0])
             if errors[bad] == pipeline.ERROR_OUT_OF_MEMORY:
                 raise MemoryError(f"text {bad}: no memory for the BPE buffers of one of its words")
+            if isinstance(self._spec.model, Unigram):
+                raise ValueError(f"text {bad}: Unigram error: Encountered an unknown token but `unk_id` is missing")
             unk = getattr(self._spec.model, "unk_token", None)
             raise ValueError(f"text {bad}: {type(self._spec.model).__name__} error: Missing {unk} token from the "
                              "vocabulary (a word needs it)")
-        return result[:6]
+        return result[:6], result[7]
 
     def _post_process(self, raw, seq_a, seq_b, add_special_tokens, force_batch_longest):
         key = (add_special_tokens, force_batch_longest, self._truncation, self._padding)

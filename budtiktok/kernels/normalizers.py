@@ -9,6 +9,7 @@ new length. ``run_normalizer`` interprets the compiled program
 import numpy as np
 
 from ._jit import inline_kernel, kernel
+from .precompiled import precompiled
 from .pre_tokenizers import byte_level_pieces
 from .regex import find_matches
 from .unicode_normalization import unicode_normalize
@@ -23,6 +24,7 @@ OP_PREPEND = 6          # a..b: prefix chars
 OP_NMT = 7
 OP_REPLACE_REGEX = 8    # a: pattern index, c..d: content chars
 OP_BYTE_LEVEL = 9       # UTF-8 bytes → the byte-level alphabet
+OP_PRECOMPILED = 10     # SentencePiece's charsmap (tables in the ``precompiled`` argument)
 
 # Char-class bits, mirrored from tables.char_classes (kernels may not read module state of tables).
 WHITESPACE = 1 << 0
@@ -198,8 +200,8 @@ def nmt(cp, src, n, out_cp, out_src):
 
 
 @kernel
-def run_normalizer(cp, src, n, spare_cp, spare_src, program, program_chars, char_tables, form_tables, regex,
-                   match_start, match_end):
+def run_normalizer(cp, src, n, spare_cp, spare_src, program, program_chars, precompiled_tables, char_tables,
+                   form_tables, regex, match_start, match_end):
     """Apply every step of the program; returns (cp, src, n) of the buffer holding the result.
 
     Both buffers must hold ``n * program expansion`` chars (``tables.normalizers``), the match
@@ -244,6 +246,10 @@ def run_normalizer(cp, src, n, spare_cp, spare_src, program, program_chars, char
             match_start[0] = 0
             match_end[0] = n
             n = byte_level_pieces(cp, src, match_start, match_end, 1, spare_cp, spare_src, match_start, match_end)
+            ascii_only = False
+        elif op == OP_PRECOMPILED:
+            info_index, info_blocks, key_cells, repl_starts, repl_chars = precompiled_tables
+            n = precompiled(cp, src, n, spare_cp, spare_src, info_index, info_blocks, key_cells, repl_starts, repl_chars)
             ascii_only = False
         else:
             if op == OP_REPLACE or op == OP_REPLACE_REGEX:

@@ -14,6 +14,7 @@ from numba import prange
 from ._jit import inline_kernel, kernel, parallel_kernel
 from .added_tokens import find_added_tokens, find_added_tokens_inline
 from .bpe import bpe, new_bpe_scratch
+from .unigram import new_unigram_scratch, unigram
 from .normalizers import run_normalizer
 from .pre_tokenizers import ascii_bert, run_pre_tokenizer
 from .wordpiece import wordlevel, wordpiece
@@ -21,9 +22,12 @@ from .wordpiece import wordlevel, wordpiece
 MODEL_WORDPIECE = 0
 MODEL_WORDLEVEL = 1
 MODEL_BPE = 2
+MODEL_UNIGRAM = 3
+BPE_ARGS_END = 22             # the model tuple: 5 common fields, BPE's 17 arguments, Unigram's (``tables.wordpiece``)
 
 ADDED = 1
 NORMALIZED_MATCH = 2           # matched on normalized text (token string = normalized slice)
+UNK_TEXT = 1 << 30             # a Unigram unk token: its text (length first) is at unk_chars[added ^ UNK_TEXT]
 SPACE_LIKE_BYTE_CHAR = 0x120   # 'Ġ', the byte-level alphabet's space: trimmed like whitespace
 TRIM_FIELD_MAX = 0x3FFF
 WHITESPACE = 1 << 0
@@ -117,15 +121,37 @@ def _original_offsets(nsrc, out_start, out_end, out_added, segment_first, m, err
 
 @kernel
 def _model_and_offsets(ncp, nsrc, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start, out_end,
-                       out_word, out_added, m, errors, row):
-    """Model tokens for the pieces (any model), offsets in original chars; returns (m, next word).
-    Called once per segment, so the large BPE code is compiled here only."""
-    if model[0] != MODEL_BPE:
+                       out_word, out_added, m, errors, row, unk_chars, n_unk_chars):
+    """Model tokens for the pieces (any model), offsets in original chars; returns (m, next word,
+    unk_chars, n_unk_chars). Called once per segment, so the large BPE and Unigram code is compiled
+    here only. ``scratch``: the BPE scratch, then the Unigram one. A Unigram unk token is spelled
+    by the normalized text it covers (as HuggingFace): that text goes to ``unk_chars``."""
+    if model[0] != MODEL_BPE and model[0] != MODEL_UNIGRAM:
         return (_wordpiece_family_tokens(ncp, nsrc, p_start, p_end, n_pieces, word, model, out_ids, out_start, out_end,
-                                         out_word, out_added, m, errors, row), word + n_pieces)
+                                         out_word, out_added, m, errors, row), word + n_pieces, unk_chars, n_unk_chars)
     first = m
-    m = bpe(ncp, p_start, p_end, n_pieces, word, model[5:], scratch, out_ids, out_start, out_end, out_word, m)
-    return _original_offsets(nsrc, out_start, out_end, out_added, first, m, errors, row), word + n_pieces
+    if model[0] == MODEL_BPE:
+        m = bpe(ncp, p_start, p_end, n_pieces, word, model[5:BPE_ARGS_END], scratch[0], out_ids, out_start, out_end,
+                out_word, m)
+        return _original_offsets(nsrc, out_start, out_end, out_added, first, m, errors, row), word + n_pieces, \
+            unk_chars, n_unk_chars
+    m = unigram(ncp, p_start, p_end, n_pieces, word, model[BPE_ARGS_END:], scratch[1], out_ids, out_start,
+                out_end, out_word, m)
+    texts_at = n_unk_chars
+    for t in range(first, m):
+        if out_ids[t] == model[3]:
+            needed = n_unk_chars + 1 + out_end[t] - out_start[t]
+            if needed > unk_chars.shape[0]:
+                unk_chars = _grown(unk_chars, max(needed, 2 * unk_chars.shape[0]))
+            unk_chars[n_unk_chars] = out_end[t] - out_start[t]
+            unk_chars[n_unk_chars + 1:needed] = ncp[out_start[t]:out_end[t]]
+            n_unk_chars = needed
+    m = _original_offsets(nsrc, out_start, out_end, out_added, first, m, errors, row)
+    for t in range(first, m):
+        if out_ids[t] == model[3]:
+            out_added[t] = UNK_TEXT | texts_at
+            texts_at += 1 + unk_chars[texts_at]
+    return m, word + n_pieces, unk_chars, n_unk_chars
 
 
 @inline_kernel
@@ -195,14 +221,15 @@ def _encode_ascii_rows(text, row_bytes, row_chars, row, last_row, flags, ascii_m
 @kernel
 def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, bounds, char_tables, form_tables, normalizer,
                   pre_tokenizer, regex, ascii_mode, model, raw_added, normalized_added, counts, errors):
-    """Encode texts ``first_row..last_row`` serially into fresh arrays (ids, start, end, word, added).
+    """Encode texts ``first_row..last_row`` serially into fresh arrays (ids, start, end, word, added,
+    unk_chars).
 
     ``bounds``: per input char, at most how many chars the normalizer and then the pre-tokenizer
     make, and how many tokens come out (``tables.compiled``); buffers grow to fit each row."""
     flags = char_tables[0]
     norm_expansion, text_expansion, token_expansion = bounds
-    scratch = new_bpe_scratch(model[5:])
-    program, program_chars = normalizer
+    scratch = (new_bpe_scratch(model[5:BPE_ARGS_END]), new_unigram_scratch(model[BPE_ARGS_END:]))
+    program, program_chars, precompiled_tables = normalizer[0], normalizer[1], normalizer[2:]
     raw_cells, raw_token_ids, raw_options = raw_added
     norm_cells, norm_token_ids, norm_options = normalized_added
     has_raw_added = raw_token_ids.shape[0] > 0
@@ -238,6 +265,8 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, bounds, char_
     piece_b_start = np.empty(0, np.int64)
     piece_b_end = np.empty(0, np.int64)
 
+    unk_chars = np.empty(0, np.int32)
+    n_unk_chars = 0
     m = 0
     row = first_row
     while row < last_row:
@@ -313,12 +342,14 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, bounds, char_
             elif length == n:
                 # the whole text: normalize the raw buffer itself, nothing reads it afterwards
                 ncp, nsrc, nn = run_normalizer(cp, src, n, norm_b_cp, norm_b_src, program, program_chars,
-                                               char_tables, form_tables, regex, match_start, match_end)
+                                               precompiled_tables, char_tables, form_tables, regex, match_start,
+                                               match_end)
             else:
                 norm_a_cp[:length] = cp[seg_start[s]:seg_end[s]]
                 norm_a_src[:length] = src[seg_start[s]:seg_end[s]]
                 ncp, nsrc, nn = run_normalizer(norm_a_cp, norm_a_src, length, norm_b_cp, norm_b_src, program,
-                                               program_chars, char_tables, form_tables, regex, match_start, match_end)
+                                               program_chars, precompiled_tables, char_tables, form_tables, regex,
+                                               match_start, match_end)
             if has_normalized_added:
                 n_seg2 = find_added_tokens(ncp, 0, nn, flags, norm_cells, norm_token_ids, norm_options,
                                            seg2_start, seg2_end, seg2_token)
@@ -339,27 +370,29 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, bounds, char_
                 tcp, tsrc, p_start, p_end, n_pieces = run_pre_tokenizer(
                     ncp, nsrc, work_a_cp, work_a_src, work_b_cp, work_b_src, flags, piece_a_start, piece_a_end, 1,
                     piece_b_start, piece_b_end, pre_tokenizer, regex, match_start, match_end)
-                m, word = _model_and_offsets(tcp, tsrc, p_start, p_end, n_pieces, word, model, scratch,
-                                             out_ids, out_start, out_end, out_word, out_added, m, errors, row)
+                m, word, unk_chars, n_unk_chars = _model_and_offsets(
+                    tcp, tsrc, p_start, p_end, n_pieces, word, model, scratch, out_ids, out_start, out_end, out_word,
+                    out_added, m, errors, row, unk_chars, n_unk_chars)
         counts[row] = m - first_token
         row += 1
-    return out_ids[:m], out_start[:m], out_end[:m], out_word[:m], out_added[:m]
+    return out_ids[:m], out_start[:m], out_end[:m], out_word[:m], out_added[:m], unk_chars[:n_unk_chars]
 
 
 @kernel
 def encode_serial(text, row_bytes, row_chars, bounds, char_tables, form_tables, normalizer, pre_tokenizer, regex,
                   ascii_mode, model, raw_added, normalized_added):
-    """Encode every row on the calling thread; returns (ids, start, end, word, added, row_splits, errors)."""
+    """Encode every row on the calling thread; returns (ids, start, end, word, added, row_splits, errors,
+    unk_chars)."""
     n_rows = row_bytes.shape[0] - 1
     counts = np.zeros(n_rows, np.int64)
     errors = np.zeros(n_rows, np.int32)
     # np.int64(0), not a literal 0: the prange driver calls the same specialisation (one compile)
-    ids, start, end, word, added = _encode_chunk(text, row_bytes, row_chars, np.int64(0), n_rows, bounds,
+    ids, start, end, word, added, unk_chars = _encode_chunk(text, row_bytes, row_chars, np.int64(0), n_rows, bounds,
                                                 char_tables, form_tables, normalizer, pre_tokenizer, regex,
                                                 ascii_mode, model, raw_added, normalized_added, counts, errors)
     row_splits = np.zeros(n_rows + 1, np.int64)
     row_splits[1:] = np.cumsum(counts)
-    return ids, start, end, word, added, row_splits, errors
+    return ids, start, end, word, added, row_splits, errors, unk_chars
 
 
 @parallel_kernel
@@ -375,8 +408,10 @@ def encode_parallel(text, row_bytes, row_chars, chunk_rows, bounds, char_tables,
     chunk_end = [np.empty(0, np.int32) for _ in range(n_chunks)]
     chunk_word = [np.empty(0, np.int32) for _ in range(n_chunks)]
     chunk_added = [np.empty(0, np.int32) for _ in range(n_chunks)]
+    chunk_unk_chars = [np.empty(0, np.int32) for _ in range(n_chunks)]
     for c in prange(n_chunks):
-        ids, start, end, word, added = _encode_chunk(text, row_bytes, row_chars, chunk_rows[c], chunk_rows[c + 1],
+        ids, start, end, word, added, unk_chars = _encode_chunk(text, row_bytes, row_chars, chunk_rows[c],
+                                                                chunk_rows[c + 1],
                                                     bounds, char_tables, form_tables, normalizer, pre_tokenizer,
                                                     regex, ascii_mode, model, raw_added, normalized_added, counts,
                                                     errors)
@@ -385,6 +420,7 @@ def encode_parallel(text, row_bytes, row_chars, chunk_rows, bounds, char_tables,
         chunk_end[c] = end
         chunk_word[c] = word
         chunk_added[c] = added
+        chunk_unk_chars[c] = unk_chars
     row_splits = np.zeros(n_rows + 1, np.int64)
     row_splits[1:] = np.cumsum(counts)
     total = row_splits[n_rows]
@@ -401,4 +437,15 @@ def encode_parallel(text, row_bytes, row_chars, chunk_rows, bounds, char_tables,
         end[at:at + size] = chunk_end[c]
         word[at:at + size] = chunk_word[c]
         added[at:at + size] = chunk_added[c]
-    return ids, start, end, word, added, row_splits, errors
+    unk_at = np.zeros(n_chunks + 1, np.int64)
+    for c in range(n_chunks):
+        unk_at[c + 1] = unk_at[c] + chunk_unk_chars[c].shape[0]
+    unk_chars = np.empty(unk_at[n_chunks], np.int32)
+    for c in prange(n_chunks):
+        unk_chars[unk_at[c]:unk_at[c + 1]] = chunk_unk_chars[c]
+        if unk_at[c] > 0:
+            at = row_splits[chunk_rows[c]]
+            for t in range(at, at + chunk_ids[c].shape[0]):
+                if added[t] & UNK_TEXT:
+                    added[t] += unk_at[c]
+    return ids, start, end, word, added, row_splits, errors, unk_chars

@@ -10,6 +10,7 @@ import numpy as np
 from numba import prange
 
 from ._jit import kernel, parallel_kernel
+from .pipeline import UNK_TEXT
 
 PIECE_A = 0
 PIECE_B = 1
@@ -256,7 +257,7 @@ def fill_row(r, raw, seq_a, seq_b, plan, targets, stride, left, add_special_toke
             s1 = raw_end[t]
             if trim_offsets:
                 info = raw_added[t]
-                if info == 0:
+                if info == 0 or info & UNK_TEXT:
                     leading = np.int64(trim_lead[raw_ids[t]])
                     trailing = np.int64(trim_trail[raw_ids[t]])
                 else:

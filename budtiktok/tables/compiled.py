@@ -24,7 +24,7 @@ from .patterns import PatternRegistry
 from .post_processors import PostProcessorTables, compile_post_processor
 from .pre_tokenizers import PreTokenizerProgram, ascii_bert_mode, compile_pre_tokenizer
 from .regex import character_categories, compile_regex_bank, regex_engine
-from .wordpiece import check_supported, model_arrays, vocab_trie
+from .wordpiece import check_supported, model_arrays, model_vocab, vocab_trie
 
 
 PERSIST_MIN_VOCAB = 1000
@@ -78,7 +78,7 @@ def normalize_text(program: NormalizerProgram, char_tables, form_tables, regex, 
     cp[:n] = np.frombuffer(text.encode("utf-32-le"), dtype=np.int32)
     src = np.arange(size, dtype=np.int32)
     out, _, length = run_normalizer(cp, src, n, np.zeros(size, np.int32), np.zeros(size, np.int32),
-                                    program.program, program.chars, char_tables, form_tables, regex,
+                                    program.program, program.chars, program.precompiled, char_tables, form_tables, regex,
                                     np.zeros(size + 1, np.int64), np.zeros(size + 1, np.int64))
     return "".join(map(chr, out[:length]))
 
@@ -116,13 +116,14 @@ def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
     regex = (categories, np.asarray(entries, dtype=np.int64), *bank)
     post = compile_post_processor(spec.post_processor)
     is_bpe = isinstance(spec.model, model_specs.BPE)
+    vocab = model_vocab(spec.model)
 
     def build_tables():
-        arrays = {"vocab.cells": vocab_trie(spec.model.vocab).cells}
+        arrays = {"vocab.cells": vocab_trie(vocab).cells}
         def normalize(text):
             return normalize_text(normalizer, char_tables, form_tables, regex, text)
 
-        added_tables = match_tables(spec.added_tokens, spec.model.vocab, normalize)
+        added_tables = match_tables(spec.added_tokens, vocab, normalize)
         arrays.update({f"added.{name}": array for name, array in added_tables.items()})
         if is_bpe:
             arrays.update({f"bpe.{name}": array for name, array in bpe_table_arrays(spec.model).items()})
@@ -130,17 +131,17 @@ def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
 
     # Small vocabularies build in milliseconds: caching them would only litter the cache folder.
     tables = cached_arrays(f"tokenizer-{source_hash}", build_tables,
-                           persist=len(spec.model.vocab) >= PERSIST_MIN_VOCAB)
+                           persist=len(vocab) >= PERSIST_MIN_VOCAB)
     vocab_cells = tables["vocab.cells"]
     bpe = bpe_model_args_from(spec.model, {k[4:]: v for k, v in tables.items() if k.startswith("bpe.")},
                               vocab_cells) if is_bpe else None
     model = model_arrays(spec.model, DoubleArray(vocab_cells), bpe)
-    added = build_added_vocabulary(spec.added_tokens, spec.model.vocab,
+    added = build_added_vocabulary(spec.added_tokens, vocab,
                                    {k[6:]: v for k, v in tables.items() if k.startswith("added.")})
 
-    size = max([*spec.model.vocab.values(), *added.ids, -1]) + 1
+    size = max([*vocab.values(), *added.ids, -1]) + 1
     model_tokens: list = [None] * size
-    for token, token_id in spec.model.vocab.items():
+    for token, token_id in vocab.items():
         model_tokens[token_id] = token
     id_to_token = list(model_tokens)
     for token_id, string in added.id_to_string.items():
@@ -149,7 +150,8 @@ def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
         trim_lead, trim_trail = _trim_counts(model_tokens, chars.flags)
     else:
         trim_lead = trim_trail = np.zeros(size, np.int32)
-    tokens_per_char = bpe_max_tokens_per_char(spec.model) if is_bpe else 1   # <0xXX> tokens per UTF-8 byte
+    # <0xXX> tokens per UTF-8 byte (BPE, Unigram byte fallback)
+    tokens_per_char = bpe_max_tokens_per_char(spec.model) if is_bpe else max(1, model[-1])
     text_expansion = normalizer.expansion * pre_tokenizer.expansion
     bounds = (normalizer.expansion, text_expansion, text_expansion * tokens_per_char)
     engines = tuple((path, text, regex_engine(kind, text))
@@ -157,4 +159,4 @@ def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
     return CompiledTokenizer(char_tables, form_tables, normalizer, pre_tokenizer, regex,
                              ascii_bert_mode(normalizer.program, pre_tokenizer.program), model, bounds, engines,
                              added, post,
-                             spec.model.vocab, id_to_token, model_tokens, trim_lead, trim_trail)
+                             vocab, id_to_token, model_tokens, trim_lead, trim_trail)

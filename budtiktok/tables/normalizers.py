@@ -10,6 +10,7 @@ from ..kernels import normalizers as ops
 from ..spec import normalizers as spec
 from . import char_classes
 from .patterns import PatternRegistry
+from .precompiled import build_precompiled_tables, empty_precompiled_tables, precompiled_expansion
 from .unicode_normalization import NFC, NFD, NFKC, NFKD
 
 FORMS = {spec.NFD: NFD, spec.NFKD: NFKD, spec.NFC: NFC, spec.NFKC: NFKC}
@@ -19,6 +20,7 @@ class NormalizerProgram(NamedTuple):
     program: np.ndarray   # int64[steps, 5]: op, then up to four integer arguments
     chars: np.ndarray     # int32 code points of the literal strings the steps refer to
     expansion: int        # upper bound on output chars per input char
+    precompiled: tuple    # the Precompiled step's tables (``tables.precompiled``), empty ones without it
 
 
 def compile_normalizer(normalizer, max_form_expansion, max_lowercase_expansion, patterns: PatternRegistry,
@@ -27,6 +29,7 @@ def compile_normalizer(normalizer, max_form_expansion, max_lowercase_expansion, 
     rows: list[tuple[int, int, int, int, int]] = []
     chars: list[int] = []
     expansion = 1
+    charsmaps: list[bytes] = []
 
     def literal(text: str) -> tuple[int, int]:
         start = len(chars)
@@ -78,6 +81,13 @@ def compile_normalizer(normalizer, max_form_expansion, max_lowercase_expansion, 
             expansion *= 4
         elif isinstance(node, spec.Nmt):
             rows.append((ops.OP_NMT, 0, 0, 0, 0))
+        elif isinstance(node, spec.Precompiled):
+            if charsmaps and node.precompiled_charsmap != charsmaps[0]:
+                raise UnsupportedComponentError(f"{node_path}.precompiled_charsmap",
+                                                "two different charsmaps in one normalizer are not supported")
+            if node.precompiled_charsmap:
+                charsmaps.append(node.precompiled_charsmap)
+                rows.append((ops.OP_PRECOMPILED, 0, 0, 0, 0))
         else:
             raise UnsupportedComponentError(f"{node_path}.type", f"{_describe(node)} is not supported yet")
 
@@ -85,7 +95,10 @@ def compile_normalizer(normalizer, max_form_expansion, max_lowercase_expansion, 
         add(normalizer, path)
     program = np.asarray(rows, dtype=np.int64).reshape(len(rows), 5)
     chars_array = np.asarray(chars, dtype=np.int32)
-    return NormalizerProgram(program, chars_array, int(expansion))
+    tables = build_precompiled_tables(charsmaps[0]) if charsmaps else empty_precompiled_tables()
+    if charsmaps:
+        expansion *= precompiled_expansion(tables) ** sum(row[0] == ops.OP_PRECOMPILED for row in rows)
+    return NormalizerProgram(program, chars_array, int(expansion), tuple(tables))
 
 
 def _describe(node) -> str:

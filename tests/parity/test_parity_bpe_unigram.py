@@ -1,4 +1,5 @@
-"""Parity with HuggingFace `tokenizers` on the real BPE tokenizers and every corpus.
+"""Parity with HuggingFace `tokenizers` on the real BPE and Unigram tokenizers and every corpus, and
+on Unigram tokenizers trained here with HuggingFace's trainer.
 
 Every Encoding field must be identical to HF's for encode_batch (with and without special
 tokens), encode, pairs and decode. Lines are cut at ``MAX_LINE_CHARS`` so the whole matrix stays
@@ -6,12 +7,14 @@ within CI's budget; ``BUDTIKTOK_FULL_PARITY=1`` runs the lines whole.
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 from functools import lru_cache
 
 import pytest
 from tokenizers import Tokenizer as HFTokenizer
+from tokenizers import decoders, models, normalizers, pre_tokenizers, trainers
 
 import budtiktok
 from shared_data import corpus_files, corpus_lines, tokenizer_json
@@ -19,7 +22,8 @@ from shared_data import corpus_files, corpus_lines, tokenizer_json
 BYTE_LEVEL = ["gpt2", "roberta-base", "phi-2", "whisper-large-v3", "gpt-neox-20b", "claude-legacy", "cohere",
               "llama-3", "cl100k-gpt-3.5-turbo", "gpt-4o", "qwen2.5", "deepseek-v3", "falcon", "clip"]
 SENTENCEPIECE = ["llama-2", "mistral-7b", "phi-3-mini", "gemma-2"]
-TOKENIZERS = BYTE_LEVEL + SENTENCEPIECE
+UNIGRAM = ["t5-small", "marian-nmt-ortx"]
+TOKENIZERS = BYTE_LEVEL + SENTENCEPIECE + UNIGRAM
 LINES_PER_CORPUS = 500
 MAX_LINE_CHARS = None if os.environ.get("BUDTIKTOK_FULL_PARITY") == "1" else 2000
 FIELDS = ("ids", "type_ids", "tokens", "offsets", "attention_mask", "special_tokens_mask", "word_ids",
@@ -87,3 +91,45 @@ def test_adversarial_inputs_match(name):
                     theirs.encode_batch(texts, add_special_tokens=add_special_tokens), texts)
     for text in texts:
         assert fields(ours.encode(text)) == fields(theirs.encode(text)), repr(text[:80])
+
+
+TRAINING_CORPORA = ("en_abc", "ja_", "multi_udhr2", "code_", "xquad_ar", "xquad_ru", "xquad_hi", "xquad_th", "emoji_tw")
+
+
+@lru_cache(maxsize=2)
+def _trained(normalizer: str) -> str:
+    lines = [line for corpus in corpus_files() if any(k in corpus for k in TRAINING_CORPORA)
+             for line in corpus_lines(corpus, 60)]
+    tokenizer = HFTokenizer(models.Unigram())
+    tokenizer.normalizer = {"nfkc": normalizers.NFKC(),
+                            "strip-lowercase": normalizers.Sequence([normalizers.Strip(), normalizers.Lowercase(),
+                                                                     normalizers.NFKC()])}[normalizer]
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    tokenizer.decoder = decoders.Metaspace()
+    trainer = trainers.UnigramTrainer(vocab_size=3000, unk_token="<unk>", special_tokens=["<unk>", "<s>"],
+                                      shrinking_factor=0.75, n_sub_iterations=2)
+    tokenizer.train_from_iterator(lines, trainer)
+    return tokenizer.to_str()
+
+
+def trained_unigram(byte_fallback: bool, normalizer: str) -> str:
+    """A Unigram tokenizer.json trained by HuggingFace on a slice of the multilingual corpora. Its
+    trainer has no byte fallback: for that, the 256 ``<0xXX>`` pieces are appended and the flag set,
+    as SentencePiece-converted files have them."""
+    config = json.loads(_trained(normalizer))
+    if byte_fallback:
+        lowest = min(score for _, score in config["model"]["vocab"])
+        config["model"]["vocab"] += [[f"<0x{byte:02X}>", lowest - 1.0] for byte in range(256)]
+        config["model"]["byte_fallback"] = True
+    return json.dumps(config)
+
+
+@pytest.mark.parametrize("normalizer", ["nfkc", "strip-lowercase"])
+@pytest.mark.parametrize("byte_fallback", [False, True])
+def test_trained_unigram_matches(byte_fallback, normalizer):
+    text = trained_unigram(byte_fallback, normalizer)
+    ours, theirs = budtiktok.Tokenizer.from_str(text), HFTokenizer.from_str(text)
+    lines = [line for corpus in corpus_files() for line in lines_of(corpus)[:60]] + adversarial_texts()
+    assert_same(ours.encode_batch(lines), theirs.encode_batch(lines), lines)
+    ids = [e.ids for e in theirs.encode_batch(lines[:200])]
+    assert ours.decode_batch(ids) == theirs.decode_batch(ids)

@@ -1,4 +1,4 @@
-"""Hypothesis: real BPE tokenizers agree with HuggingFace on arbitrary, trap-weighted Unicode."""
+"""Hypothesis: real BPE and Unigram tokenizers agree with HuggingFace on arbitrary, trap-weighted Unicode."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -15,7 +15,8 @@ FIELDS = ("ids", "tokens", "offsets", "type_ids", "special_tokens_mask", "attent
           "sequence_ids")
 # Byte-level with and without a Split regex, o200k's case classes, chained Splits, the
 # SentencePiece-style ones (no pre-tokenizer, byte fallback) and CLIP's normalizer + suffix.
-TOKENIZERS = ["gpt2", "llama-3", "gpt-4o", "deepseek-v3", "falcon", "clip", "llama-2", "gemma-2"]
+TOKENIZERS = ["gpt2", "llama-3", "gpt-4o", "deepseek-v3", "falcon", "clip", "llama-2", "gemma-2", "t5-small",
+              "marian-nmt-ortx"]
 TRAPS = (" \t\n\r\u00a0\u3000\u2028\x0b\x0c\x1c\x85'’sStTdDmMlLrRvVeEſ0123456789٣²½Ⅻ" "ÀéİıßﬁＡ\u0301\u0903"
          "😀👍🏽\u200d👩🏳️‍🌈<>|/\\_-.,!?你好カタカナーひらがなабвگ한국어ไทย▁Ġ<s></s><unk>")
 
