@@ -14,7 +14,7 @@ from . import dispatch
 from .decoders import build_decoder
 from .encoding import BatchEncoding, Encoding
 from .errors import TokenizerConfigError
-from .kernels import pipeline, post_processors as post
+from .kernels import pipeline, post_processors as post, unigram
 from .spec import load_spec
 from .spec.models import Unigram
 from .spec.truncation_padding import Padding, Truncation
@@ -379,6 +379,54 @@ class Tokenizer:
                 (p.trim_offsets, p.trim_add_prefix_space, self._compiled.trim_lead, self._compiled.trim_trail),
                 padding_args)
 
+    # ----------------------------------------------------------------- Unigram extras
+    def encode_nbest(self, text: str, n: int) -> list["Segmentation"]:
+        """The ``n`` best segmentations of ``text`` by a Unigram model, best first (the first is what
+        ``encode`` gives): model tokens only, without added or special tokens. Beyond HuggingFace."""
+        _unsigned("n", n, 1 << 31)
+        cp, src, starts, ends, args = self._unigram_input(text, "encode_nbest")
+        count, scores, splits, ids, start, end, _ = unigram.unigram_nbest(cp, starts, ends, starts.shape[0], 0,
+                                                                            args, n)
+        self._check_unk(count)
+        return [self._segmentation(cp, src, ids[a:b], start[a:b], end[a:b], float(score))
+                for score, a, b in zip(scores.tolist(), splits[:-1].tolist(), splits[1:].tolist())]
+
+    def sample(self, text: str, alpha: float = 1.0, seed: int = 0) -> "Segmentation":
+        """One segmentation of ``text`` drawn with probability ∝ exp(alpha · its score), as
+        SentencePiece's sampling (subword regularization); the same seed gives the same draw. Model
+        tokens only; ``score`` is None. Beyond HuggingFace."""
+        if not alpha > 0:
+            raise ValueError(f"alpha must be > 0, got {alpha!r}")
+        cp, src, starts, ends, args = self._unigram_input(text, "sample")
+        size = cp.shape[0] * args[5] + 1
+        out = [np.empty(size, np.int32) for _ in range(4)]
+        state = np.array([_unsigned("seed", seed, 1 << 64)], np.uint64)
+        count = unigram.unigram_sample(cp, starts, ends, starts.shape[0], 0, args, float(alpha), state, *out, 0)
+        self._check_unk(count)
+        return self._segmentation(cp, src, out[0][:count], out[1][:count], out[2][:count], None)
+
+    def _unigram_input(self, text, what):
+        """What the Unigram model sees of ``text``, and its arguments."""
+        if not isinstance(self._spec.model, Unigram):
+            raise TypeError(f"{what} needs a Unigram model, this tokenizer has {type(self._spec.model).__name__}")
+        packed = pack_texts([text], "text")
+        # the encode arguments start with (bounds, char tables, forms, normalizer, pre-tokenizer, regex)
+        cp, src, starts, ends = pipeline.pre_tokenized(packed.buffer, *self._encode_args[:6])
+        return cp, src, starts, ends, self._compiled.model[pipeline.BPE_ARGS_END:]
+
+    def _check_unk(self, count):
+        if count < 0:
+            raise ValueError("Unigram error: Encountered an unknown token but `unk_id` is missing")
+
+    def _segmentation(self, cp, src, ids, start, end, score) -> "Segmentation":
+        unk_id = self._compiled.model[3]
+        tokens, offsets = [], []
+        for token_id, a, b in zip(ids.tolist(), start.tolist(), end.tolist()):
+            tokens.append("".join(map(chr, cp[a:b])) if token_id == unk_id else self._compiled.model_tokens[token_id])
+            first, last = int(src[a]), int(src[b - 1])
+            offsets.append((max(first, 0), last + 1 if last >= 0 else 0))
+        return Segmentation(ids.tolist(), tokens, offsets, score)
+
     # ----------------------------------------------------------------- decoding
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = True) -> str:
         """Token ids back to text (unknown ids are dropped, as in HuggingFace)."""
@@ -403,6 +451,14 @@ def _group_words(raw, group_sizes: np.ndarray):
     group_of_word = np.repeat(np.arange(group_sizes.shape[0]), group_sizes)
     new_word = (word_of_token - group_first_word[group_of_word[word_of_token]]).astype(np.int32)
     return ids, start, end, new_word, added, word_splits[group_first_word]
+
+
+class Segmentation(NamedTuple):
+    """One segmentation from ``encode_nbest`` / ``sample``: model tokens with char offsets."""
+    ids: list[int]
+    tokens: list[str]
+    offsets: list[tuple[int, int]]
+    score: float | None          # the sum of the pieces' scores (unknown chars count the unk score)
 
 
 class BatchArrays(NamedTuple):

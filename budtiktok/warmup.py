@@ -27,6 +27,14 @@ TINY_WORDPIECE = {
 }
 
 
+TINY_UNIGRAM = {
+    "version": "1.0",
+    "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
+    "model": {"type": "Unigram", "unk_id": 0, "byte_fallback": False,
+              "vocab": [["<unk>", 0.0], ["\u2581", -2.0], ["a", -1.0], ["b", -1.5], ["ab", -2.0]]},
+}
+
+
 def run_warmup(tokenizer=None) -> float:
     """Run every encode path of ``tokenizer`` (default: a tiny WordPiece one); returns seconds."""
     from .tokenizer import Tokenizer
@@ -45,6 +53,10 @@ def run_warmup(tokenizer=None) -> float:
     tok.encode_batch(texts[:3])
     tok.decode(tok.encode(texts[0]).ids)
     _restore(tok, *saved)
+    if tokenizer is None:       # the Unigram extras are kernels of their own
+        unigram = Tokenizer.from_str(json.dumps(TINY_UNIGRAM))
+        unigram.encode_nbest("ab abc", 3)
+        unigram.sample("ab abc", 0.5, seed=1)
     return time.perf_counter() - started
 
 

@@ -379,6 +379,34 @@ def _encode_chunk(text, row_bytes, row_chars, first_row, last_row, bounds, char_
 
 
 @kernel
+def pre_tokenized(text, bounds, char_tables, form_tables, normalizer, pre_tokenizer, regex):
+    """One text (UTF-8 bytes) through the normalizer and the pre-tokenizer alone, no added tokens:
+    what the model sees, for the Unigram extras (n-best, sampling). Returns (chars, each one's
+    original char index or -1, piece starts, piece ends)."""
+    n_bytes = text.shape[0]
+    size = n_bytes * max(bounds[0], bounds[1]) + 8
+    cp = np.empty(size, np.int32)
+    src = np.empty(size, np.int32)
+    spare_cp = np.empty(size, np.int32)
+    spare_src = np.empty(size, np.int32)
+    match_start = np.empty(size + 1, np.int64)
+    match_end = np.empty(size + 1, np.int64)
+    n = read_text(text, 0, n_bytes, cp, src)
+    ncp, nsrc, n = run_normalizer(cp, src, n, spare_cp, spare_src, normalizer[0], normalizer[1], normalizer[2:],
+                                  char_tables, form_tables, regex, match_start, match_end)
+    piece_start = np.zeros(size, np.int64)
+    piece_end = np.full(size, n, np.int64)
+    work_a_cp = np.empty(size, np.int32)
+    work_a_src = np.empty(size, np.int32)
+    work_b_cp = np.empty(size, np.int32)
+    work_b_src = np.empty(size, np.int32)
+    tcp, tsrc, p_start, p_end, n_pieces = run_pre_tokenizer(
+        ncp, nsrc, work_a_cp, work_a_src, work_b_cp, work_b_src, char_tables[0], piece_start, piece_end, 1,
+        np.empty(size, np.int64), np.empty(size, np.int64), pre_tokenizer, regex, match_start, match_end)
+    return tcp.copy(), tsrc.copy(), p_start[:n_pieces].copy(), p_end[:n_pieces].copy()
+
+
+@kernel
 def encode_serial(text, row_bytes, row_chars, bounds, char_tables, form_tables, normalizer, pre_tokenizer, regex,
                   ascii_mode, model, raw_added, normalized_added):
     """Encode every row on the calling thread; returns (ids, start, end, word, added, row_splits, errors,
