@@ -24,6 +24,7 @@ from .patterns import PatternRegistry
 from .post_processors import PostProcessorTables, compile_post_processor
 from .pre_tokenizers import PreTokenizerProgram, ascii_bert_mode, compile_pre_tokenizer
 from .regex import character_categories, compile_regex_bank, regex_engine
+from .unigram import cached_unigram_model_args
 from .wordpiece import check_supported, model_arrays, model_vocab, vocab_trie
 
 
@@ -135,7 +136,9 @@ def compile_tokenizer(spec, source_hash: str) -> CompiledTokenizer:
     vocab_cells = tables["vocab.cells"]
     bpe = bpe_model_args_from(spec.model, {k[4:]: v for k, v in tables.items() if k.startswith("bpe.")},
                               vocab_cells) if is_bpe else None
-    model = model_arrays(spec.model, DoubleArray(vocab_cells), bpe)
+    unigram = cached_unigram_model_args(spec.model, f"unigram-{source_hash}", len(vocab) >= PERSIST_MIN_VOCAB) \
+        if isinstance(spec.model, model_specs.Unigram) else None
+    model = model_arrays(spec.model, DoubleArray(vocab_cells), bpe, unigram)
     added = build_added_vocabulary(spec.added_tokens, vocab,
                                    {k[6:]: v for k, v in tables.items() if k.startswith("added.")})
 

@@ -10,7 +10,7 @@ from ..kernels import normalizers as ops
 from ..spec import normalizers as spec
 from . import char_classes
 from .patterns import PatternRegistry
-from .precompiled import build_precompiled_tables, empty_precompiled_tables, precompiled_expansion
+from .precompiled import cached_precompiled_tables, empty_precompiled_tables, precompiled_expansion
 from .unicode_normalization import NFC, NFD, NFKC, NFKD
 
 FORMS = {spec.NFD: NFD, spec.NFKD: NFKD, spec.NFC: NFC, spec.NFKC: NFKC}
@@ -95,7 +95,7 @@ def compile_normalizer(normalizer, max_form_expansion, max_lowercase_expansion, 
         add(normalizer, path)
     program = np.asarray(rows, dtype=np.int64).reshape(len(rows), 5)
     chars_array = np.asarray(chars, dtype=np.int32)
-    tables = build_precompiled_tables(charsmaps[0]) if charsmaps else empty_precompiled_tables()
+    tables = cached_precompiled_tables(charsmaps[0]) if charsmaps else empty_precompiled_tables()
     if charsmaps:
         expansion *= precompiled_expansion(tables) ** sum(row[0] == ops.OP_PRECOMPILED for row in rows)
     return NormalizerProgram(program, chars_array, int(expansion), tuple(tables))

@@ -19,12 +19,14 @@ The break classes are Unicode 17.0's, as HuggingFace's unicode-segmentation sees
 """
 from __future__ import annotations
 
+import hashlib
 import struct
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
+from ..cache import cached_arrays
 from ..errors import TokenizerConfigError, UnsupportedComponentError
 from ..kernels._jit import kernel
 from . import _grapheme_break
@@ -168,6 +170,12 @@ def build_precompiled_tables(charsmap: bytes) -> PrecompiledTables:
     for array in tables:
         array.setflags(write=False)
     return tables
+
+
+def cached_precompiled_tables(charsmap: bytes) -> PrecompiledTables:
+    """``build_precompiled_tables``, cached on disk by the charsmap's content."""
+    key = "charsmap-" + hashlib.sha256(charsmap).hexdigest()[:24]
+    return PrecompiledTables(**cached_arrays(key, lambda: build_precompiled_tables(charsmap)._asdict()))
 
 
 def precompiled_expansion(tables: PrecompiledTables) -> int:

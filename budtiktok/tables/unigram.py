@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..cache import cached_arrays
 from ..errors import TokenizerConfigError
 from .darts import build_double_array
 
@@ -44,11 +45,24 @@ def unigram_model_args(vocab: Sequence[tuple[str, float]], unk_id: int | None, b
     if byte_fallback:
         for byte in range(256):
             byte_ids[byte] = piece_ids.get(f"<0x{byte:02X}>", -1)
-    for array in (node_scores, byte_ids):
+    for array in (trie.cells, node_scores, byte_ids):
         array.setflags(write=False)
     unk_score = (float(scores.min()) if len(vocab) else float("inf")) - UNK_PENALTY
     return (trie.cells, node_scores, byte_ids, -1 if unk_id is None else int(unk_id), unk_score,
             4 if byte_fallback else 1)
+
+
+def cached_unigram_model_args(model, key: str, persist: bool) -> tuple:
+    """``unigram_model_args`` of a Unigram spec, its arrays cached on disk under ``key``."""
+    def build():
+        cells, node_scores, byte_ids, unk_id, unk_score, per_char = unigram_model_args(model.vocab, model.unk_id,
+                                                                                       model.byte_fallback)
+        return {"cells": cells, "node_scores": node_scores, "byte_ids": byte_ids,
+                "scalars": np.array([unk_id, unk_score, per_char], np.float64)}
+
+    arrays = cached_arrays(key, build, persist)
+    unk_id, unk_score, per_char = arrays["scalars"].tolist()
+    return arrays["cells"], arrays["node_scores"], arrays["byte_ids"], int(unk_id), unk_score, int(per_char)
 
 
 def empty_unigram_args() -> tuple:

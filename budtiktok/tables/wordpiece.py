@@ -9,7 +9,7 @@ from ..kernels.pipeline import MODEL_BPE, MODEL_UNIGRAM, MODEL_WORDLEVEL, MODEL_
 from ..spec import models as spec
 from .bpe import empty_bpe_args
 from .darts import BASE, CHECK, DoubleArray, build_double_array
-from .unigram import empty_unigram_args, unigram_model_args
+from .unigram import empty_unigram_args
 
 
 def check_supported(model) -> None:
@@ -41,14 +41,14 @@ def walk(trie: DoubleArray, text: str) -> int:
     return node
 
 
-def model_arrays(model, trie: DoubleArray, bpe_args: tuple | None = None) -> tuple:
-    """The kernel's model tuple; ``bpe_args`` (``tables.bpe``) for a BPE spec."""
+def model_arrays(model, trie: DoubleArray, bpe_args: tuple | None = None, unigram_args: tuple | None = None) -> tuple:
+    """The kernel's model tuple; ``bpe_args`` (``tables.bpe``) for a BPE spec, ``unigram_args``
+    (``tables.unigram``) for a Unigram one."""
     no_unigram = empty_unigram_args()
     if isinstance(model, spec.BPE):
         return (MODEL_BPE, trie.cells, 0, -1, 0, *bpe_args, *no_unigram)
     if isinstance(model, spec.Unigram):
-        args = unigram_model_args(model.vocab, model.unk_id, model.byte_fallback)
-        return (MODEL_UNIGRAM, trie.cells, 0, args[3], 0, *empty_bpe_args(), *args)
+        return (MODEL_UNIGRAM, trie.cells, 0, unigram_args[3], 0, *empty_bpe_args(), *unigram_args)
     if isinstance(model, spec.WordPiece):
         return (MODEL_WORDPIECE, trie.cells, walk(trie, model.continuing_subword_prefix),
                 model.vocab.get(model.unk_token, -1), model.max_input_chars_per_word, *empty_bpe_args(), *no_unigram)
