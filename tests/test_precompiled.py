@@ -24,8 +24,12 @@ from shared_data import corpus_files, corpus_lines, tokenizer_json
 from budtiktok.kernels._jit import kernel
 from budtiktok.kernels.precompiled import cluster_end, precompiled
 from budtiktok.tables import _grapheme_break
-from budtiktok.tables.precompiled import (build_precompiled_tables, decode_charsmap, precompiled_args,
-                                          precompiled_expansion)
+from budtiktok.tables.precompiled import (
+    build_precompiled_tables,
+    decode_charsmap,
+    precompiled_args,
+    precompiled_expansion,
+)
 
 MAX_EXAMPLES = int(os.environ.get("BUDTIKTOK_MAX_EXAMPLES", "60"))
 REAL = ["t5-small", "marian-nmt-ortx"]

@@ -283,7 +283,7 @@ def test_nbest_equals_brute_force(words):
     assert count == len(expected)
     viterbi = unigram_pieces(cp, starts, ends, args)
     assert results[0] == [tuple(map(int, t)) for t in zip(viterbi[1], viterbi[2], viterbi[3], viterbi[4])]
-    assert all(b <= a + 1e-12 for a, b in zip(scores, scores[1:]))
+    assert all(b <= a + 1e-12 for a, b in itertools.pairwise(scores))
     assert sorted(zip(np.round(scores, 9), map(tuple, results))) == sorted(
         (round(s, 9), tuple(t)) for s, t in expected)
 
@@ -319,7 +319,7 @@ def test_nbest_properties(case, n):
         return
     assert 1 <= count <= n
     assert results[0] == [tuple(map(int, t)) for t in zip(viterbi[1], viterbi[2], viterbi[3], viterbi[4])]
-    assert all(b <= a + 1e-9 for a, b in zip(scores, scores[1:]))
+    assert all(b <= a + 1e-9 for a, b in itertools.pairwise(scores))
     for tokens in results:
         for k, word in enumerate(words):
             spans = sorted({(a, b) for _, a, b, w in tokens if w == k})

@@ -46,29 +46,23 @@ def cluster_end(cp, start, n, info_index, info_blocks):
     j = start + 1
     while j < n:
         c = cp[j]
-        if c < 0x7F and cp[j - 1] < 0x7F:
-            if not (c == 10 and cp[j - 1] == 13):
-                break
+        if c < 0x7F and cp[j - 1] < 0x7F and not (c == 10 and cp[j - 1] == 13):
+            break                      # two ASCII chars other than CR LF
         full = np.int64(two_stage(info_index, info_blocks, c))
         cur = full & 15
-        if prev == CR:
+        if prev == CR:                                                                      # GB3, GB4
             joins = cur == LF
-        elif prev == CONTROL or prev == LF or cur == CONTROL or cur == CR or cur == LF:
+        elif prev == CONTROL or prev == LF or cur == CONTROL or cur == CR or cur == LF:     # GB4, GB5
             joins = False
-        elif prev == L and (cur == L or cur == V or cur == LV or cur == LVT):
-            joins = True
-        elif (prev == LV or prev == V) and (cur == V or cur == T):
-            joins = True
-        elif (prev == LVT or prev == T) and cur == T:
-            joins = True
-        elif cur == EXTEND or cur == ZWJ or cur == SPACING_MARK or prev == PREPEND:
-            joins = True
-        elif cur == INCB_CONSONANT and conjunct == 2:
-            joins = True
-        elif prev == ZWJ and cur == EXTENDED_PICTOGRAPHIC:
+        elif prev == ZWJ and cur == EXTENDED_PICTOGRAPHIC:             # GB11 (GB6-GB9c cannot apply)
             joins = joined_pictographic
         else:
-            joins = prev == REGIONAL_INDICATOR and cur == REGIONAL_INDICATOR and regional % 2 == 1
+            joins = ((prev == L and (cur == L or cur == V or cur == LV or cur == LVT))          # GB6
+                     or ((prev == LV or prev == V) and (cur == V or cur == T))                 # GB7
+                     or ((prev == LVT or prev == T) and cur == T)                              # GB8
+                     or cur == EXTEND or cur == ZWJ or cur == SPACING_MARK or prev == PREPEND  # GB9-GB9b
+                     or (cur == INCB_CONSONANT and conjunct == 2)                              # GB9c
+                     or (prev == REGIONAL_INDICATOR and cur == REGIONAL_INDICATOR and regional % 2 == 1))  # GB12/13
         if not joins:
             break
         regional = regional + 1 if cur == REGIONAL_INDICATOR else 0
@@ -161,10 +155,13 @@ def precompiled(cp, src, n, out_cp, out_src, info_index, info_blocks, key_cells,
         c = cp[i]
         following = np.int64(two_stage(info_index, info_blocks, cp[i + 1])) if i + 1 < n else CONTROL
         rule = info >> RULE_SHIFT
-        if rule == 0 and _alone(info & 15, following & 15):
-            out_cp[m] = c              # a one-char cluster that no key touches
-            out_change[m] = 0
-            m += 1
+        if _alone(info & 15, following & 15):
+            if rule >> 1:              # a one-char cluster: only its own key can match
+                m = _replace(out_cp, out_change, m, repl_starts, repl_chars, (rule >> 1) - 1, 1)
+            else:
+                out_cp[m] = c
+                out_change[m] = 0
+                m += 1
             i += 1
             info = following
             continue
