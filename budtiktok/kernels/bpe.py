@@ -31,6 +31,7 @@ call's error exit is an early exit too). Without this the fast path costs three 
 import numpy as np
 
 from ._jit import inline_kernel, kernel
+from .columns import filled_columns, piece_columns
 from .utf8 import utf8_byte, utf8_length
 
 DENSE_CHARS = 0x3000          # code points with direct id tables (the rest walk the trie)
@@ -724,16 +725,7 @@ def bpe(cp, piece_start, piece_end, n_pieces, first_word, args, scratch, out_ids
 def bpe_pieces(cp, piece_start, piece_end, args):
     """``bpe`` over all pieces with fresh output columns and scratch (tests and benchmarks).
     Returns (``bpe``'s count or error code, ids, start, end, word)."""
-    n_chars = 0
-    for p in range(piece_start.shape[0]):
-        n_chars += max(piece_end[p] - piece_start[p], 0)
-    size = n_chars * args[16] + 1
-    out_ids = np.empty(size, np.int32)
-    out_start = np.empty(size, np.int32)
-    out_end = np.empty(size, np.int32)
-    out_word = np.empty(size, np.int32)
-    scratch = new_bpe_scratch(args)
-    m = bpe(cp, piece_start, piece_end, piece_start.shape[0], 0, args, scratch, out_ids, out_start, out_end, out_word,
-            0)
-    count = max(m, 0)
-    return m, out_ids[:count], out_start[:count], out_end[:count], out_word[:count]
+    out_ids, out_start, out_end, out_word = piece_columns(piece_start, piece_end, args[16])
+    m = bpe(cp, piece_start, piece_end, piece_start.shape[0], 0, args, new_bpe_scratch(args), out_ids, out_start,
+            out_end, out_word, 0)
+    return filled_columns(m, out_ids, out_start, out_end, out_word)

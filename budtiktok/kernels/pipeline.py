@@ -384,7 +384,7 @@ def pre_tokenized(text, bounds, char_tables, form_tables, normalizer, pre_tokeni
     what the model sees, for the Unigram extras (n-best, sampling). Returns (chars, each one's
     original char index or -1, piece starts, piece ends)."""
     n_bytes = text.shape[0]
-    size = n_bytes * max(bounds[0], bounds[1]) + 8
+    size = n_bytes * bounds[1] + 8       # bounds[1] (normalizer × pre-tokenizer growth) ≥ bounds[0]
     cp = np.empty(size, np.int32)
     src = np.empty(size, np.int32)
     spare_cp = np.empty(size, np.int32)

@@ -18,6 +18,7 @@ it differs for alpha ≠ 1).
 import numpy as np
 
 from ._jit import inline_kernel, kernel
+from .columns import filled_columns, piece_columns
 from .trie import trie_step
 from .utf8 import utf8_byte, utf8_length
 
@@ -248,18 +249,10 @@ def unigram(cp, piece_start, piece_end, n_pieces, first_word, args, scratch, out
 def unigram_pieces(cp, piece_start, piece_end, args):
     """``unigram`` over all pieces with fresh output columns and scratch (tests and benchmarks).
     Returns (``unigram``'s count or error code, ids, start, end, word)."""
-    n_chars = 0
-    for p in range(piece_start.shape[0]):
-        n_chars += max(piece_end[p] - piece_start[p], 0)
-    size = n_chars * args[5] + 1
-    out_ids = np.empty(size, np.int32)
-    out_start = np.empty(size, np.int32)
-    out_end = np.empty(size, np.int32)
-    out_word = np.empty(size, np.int32)
+    out_ids, out_start, out_end, out_word = piece_columns(piece_start, piece_end, args[5])
     m = unigram(cp, piece_start, piece_end, piece_start.shape[0], 0, args, new_unigram_scratch(args), out_ids,
                 out_start, out_end, out_word, 0)
-    count = max(m, 0)
-    return m, out_ids[:count], out_start[:count], out_end[:count], out_word[:count]
+    return filled_columns(m, out_ids, out_start, out_end, out_word)
 
 
 

@@ -18,6 +18,7 @@ The tuple, in order (arrays read-only, C-contiguous):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -65,6 +66,7 @@ def cached_unigram_model_args(model, key: str, persist: bool) -> tuple:
     return arrays["cells"], arrays["node_scores"], arrays["byte_ids"], int(unk_id), unk_score, int(per_char)
 
 
+@lru_cache(maxsize=1)
 def empty_unigram_args() -> tuple:
     """``args`` of the kernel's types for a tokenizer whose model is not Unigram (never read):
     ``tokens_per_char`` 0 tells ``new_unigram_scratch`` to allocate nothing."""
